@@ -1,0 +1,264 @@
+//! Strict CBOR: the only entry points by which CBOR enters or leaves the crate.
+//!
+//! Decoding enforces, in this order: the size cap (before any parsing), a
+//! non-empty input, bounded nesting, well-formedness, no trailing bytes, and
+//! the deterministic encoding of RFC 8949 §4.2.1 (the input must equal the
+//! re-encoding of what was parsed: shortest-form integers and lengths,
+//! definite lengths only). Messages are CBOR arrays whose first item is the
+//! version; [`ArrayReader`] checks the version before the arity, so a newer
+//! message with a different shape still reports `UnsupportedVersion`.
+
+use ciborium::Value;
+
+use crate::error::DecodeError;
+
+/// Parses one CBOR data item from `bytes` under the rules above.
+pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<Value, DecodeError> {
+    if bytes.len() > max_len {
+        return Err(DecodeError::TooLong { max: max_len, got: bytes.len() });
+    }
+    if bytes.is_empty() {
+        return Err(DecodeError::Truncated);
+    }
+    let mut rest = bytes;
+    let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
+        ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
+        ciborium::de::Error::Io(_) => DecodeError::Truncated,
+        ciborium::de::Error::Syntax(_) | ciborium::de::Error::Semantic(..) => DecodeError::MalformedCbor,
+    })?;
+    if !rest.is_empty() {
+        return Err(DecodeError::TrailingBytes);
+    }
+    if reject_unsupported(&value) || encode(&value) != bytes {
+        return Err(DecodeError::NonCanonical);
+    }
+    Ok(value)
+}
+
+/// Floats and maps never occur in luca messages except COSE headers, which
+/// are checked by the COSE layer; tags never occur at all.
+fn reject_unsupported(v: &Value) -> bool {
+    match v {
+        Value::Float(_) | Value::Tag(..) => true,
+        Value::Array(items) => items.iter().any(reject_unsupported),
+        Value::Map(entries) => entries.iter().any(|(k, v)| reject_unsupported(k) || reject_unsupported(v)),
+        _ => false,
+    }
+}
+
+/// Deterministic encoding of `value`.
+pub(crate) fn encode(value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail; an error here would be a bug in ciborium.
+    if ciborium::ser::into_writer(value, &mut out).is_err() {
+        out.clear();
+    }
+    out
+}
+
+/// Builds a CBOR array message.
+#[derive(Default)]
+pub(crate) struct ArrayWriter(Vec<Value>);
+
+impl ArrayWriter {
+    pub(crate) fn new(version: u64) -> Self {
+        Self(vec![Value::Integer(version.into())])
+    }
+    pub(crate) fn uint(mut self, v: u64) -> Self {
+        self.0.push(Value::Integer(v.into()));
+        self
+    }
+    pub(crate) fn bytes(mut self, v: &[u8]) -> Self {
+        self.0.push(Value::Bytes(v.to_vec()));
+        self
+    }
+    pub(crate) fn text(mut self, v: &str) -> Self {
+        self.0.push(Value::Text(v.to_owned()));
+        self
+    }
+    pub(crate) fn null(mut self) -> Self {
+        self.0.push(Value::Null);
+        self
+    }
+    pub(crate) fn opt_uint(self, v: Option<u64>) -> Self {
+        match v {
+            Some(v) => self.uint(v),
+            None => self.null(),
+        }
+    }
+    pub(crate) fn value(mut self, v: Value) -> Self {
+        self.0.push(v);
+        self
+    }
+    pub(crate) fn into_value(self) -> Value {
+        Value::Array(self.0)
+    }
+    pub(crate) fn encode(self) -> Vec<u8> {
+        encode(&self.into_value())
+    }
+}
+
+/// Reads the items of a CBOR array message, field by field, in order.
+pub(crate) struct ArrayReader {
+    items: std::vec::IntoIter<Value>,
+    name: &'static str,
+    len: usize,
+}
+
+impl ArrayReader {
+    /// Opens `value` as an array named `name` (for errors), without checking its length yet.
+    pub(crate) fn open(value: Value, name: &'static str) -> Result<Self, DecodeError> {
+        match value {
+            Value::Array(items) => {
+                let len = items.len();
+                Ok(Self { items: items.into_iter(), name, len })
+            }
+            _ => Err(DecodeError::UnexpectedType { field: name }),
+        }
+    }
+
+    /// Opens a versioned message: array, version first, then exact arity (version included).
+    pub(crate) fn open_message(value: Value, name: &'static str, version: u64, arity: usize) -> Result<Self, DecodeError> {
+        let mut r = Self::open(value, name)?;
+        let got = r.uint("version")?;
+        if got != version {
+            return Err(DecodeError::UnsupportedVersion { got });
+        }
+        r.expect_len(arity)?;
+        Ok(r)
+    }
+
+    /// Requires the array to have exactly `n` items in total.
+    pub(crate) fn expect_len(&self, n: usize) -> Result<(), DecodeError> {
+        if self.len != n {
+            return Err(DecodeError::WrongArity { field: self.name, expected: n, got: self.len });
+        }
+        Ok(())
+    }
+
+    /// Number of items in the array.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn next(&mut self, field: &'static str) -> Result<Value, DecodeError> {
+        let _ = field;
+        self.items.next().ok_or(DecodeError::WrongArity {
+            field: self.name,
+            expected: self.len.saturating_add(1),
+            got: self.len,
+        })
+    }
+
+    /// Next item as an unsigned integer.
+    pub(crate) fn uint(&mut self, field: &'static str) -> Result<u64, DecodeError> {
+        match self.next(field)? {
+            Value::Integer(i) => u64::try_from(i).map_err(|_| DecodeError::InvalidField { field }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item as an unsigned integer that fits `u32`.
+    pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
+        u32::try_from(self.uint(field)?).map_err(|_| DecodeError::InvalidField { field })
+    }
+
+    /// Next item as an unsigned integer that fits `u16`.
+    pub(crate) fn u16(&mut self, field: &'static str) -> Result<u16, DecodeError> {
+        u16::try_from(self.uint(field)?).map_err(|_| DecodeError::InvalidField { field })
+    }
+
+    /// Next item as an unsigned integer that fits `u8`.
+    pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, DecodeError> {
+        u8::try_from(self.uint(field)?).map_err(|_| DecodeError::InvalidField { field })
+    }
+
+    /// Next item as `null` (→ `None`) or an unsigned integer.
+    pub(crate) fn opt_uint(&mut self, field: &'static str) -> Result<Option<u64>, DecodeError> {
+        match self.next(field)? {
+            Value::Null => Ok(None),
+            Value::Integer(i) => u64::try_from(i).map(Some).map_err(|_| DecodeError::InvalidField { field }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item as a byte string of any length up to `max`.
+    pub(crate) fn bytes(&mut self, field: &'static str, max: usize) -> Result<Vec<u8>, DecodeError> {
+        match self.next(field)? {
+            Value::Bytes(b) if b.len() <= max => Ok(b),
+            Value::Bytes(b) => Err(DecodeError::WrongLength { field, expected: max, got: b.len() }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item as a byte string of exactly `N` bytes.
+    pub(crate) fn fixed<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N], DecodeError> {
+        match self.next(field)? {
+            Value::Bytes(b) => {
+                let got = b.len();
+                <[u8; N]>::try_from(b.as_slice()).map_err(|_| DecodeError::WrongLength { field, expected: N, got })
+            }
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item as a UTF-8 text string of at most `max` bytes.
+    pub(crate) fn text(&mut self, field: &'static str, max: usize) -> Result<String, DecodeError> {
+        match self.next(field)? {
+            Value::Text(t) if t.len() <= max => Ok(t),
+            Value::Text(_) => Err(DecodeError::InvalidField { field }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item as an array of at most `max` items.
+    pub(crate) fn array(&mut self, field: &'static str, max: usize) -> Result<Vec<Value>, DecodeError> {
+        match self.next(field)? {
+            Value::Array(a) if a.len() <= max => Ok(a),
+            Value::Array(_) => Err(DecodeError::TooManyItems { field, max }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
+    /// Next item, whatever its type.
+    pub(crate) fn value(&mut self, field: &'static str) -> Result<Value, DecodeError> {
+        self.next(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_canonical_integer() {
+        // [1] with the integer 1 encoded in two bytes (0x18 0x01).
+        assert_eq!(decode(&[0x81, 0x18, 0x01], 64, 4), Err(DecodeError::NonCanonical));
+        assert!(decode(&[0x81, 0x01], 64, 4).is_ok());
+    }
+
+    #[test]
+    fn rejects_indefinite_length() {
+        assert_eq!(decode(&[0x9f, 0x01, 0xff], 64, 4), Err(DecodeError::NonCanonical));
+    }
+
+    #[test]
+    fn rejects_trailing_truncated_deep_and_oversized() {
+        assert_eq!(decode(&[0x81, 0x01, 0x00], 64, 4), Err(DecodeError::TrailingBytes));
+        assert_eq!(decode(&[0x82, 0x01], 64, 4), Err(DecodeError::Truncated));
+        assert_eq!(decode(&[], 64, 4), Err(DecodeError::Truncated));
+        assert_eq!(decode(&[0x81, 0x81, 0x81, 0x81, 0x81, 0x01], 64, 3), Err(DecodeError::NestingTooDeep));
+        assert_eq!(decode(&[0u8; 65], 64, 4), Err(DecodeError::TooLong { max: 64, got: 65 }));
+        // A byte string claiming 2^32 bytes in a 10-byte input: no allocation, truncated.
+        assert_eq!(decode(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0], 64, 4), Err(DecodeError::Truncated));
+    }
+
+    #[test]
+    fn version_checked_before_arity() {
+        let v = ArrayWriter::new(2).uint(5).into_value();
+        assert_eq!(
+            ArrayReader::open_message(v, "m", 1, 3).err(),
+            Some(DecodeError::UnsupportedVersion { got: 2 })
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! QR payloads (guest check-in, badge, venue) and their rendering.
+
+pub mod badge;
+pub mod guest;
+pub mod render;
+pub mod venue;

@@ -1,0 +1,1 @@
+//! TODO(owner: helper) daily_key_announcement

@@ -1,0 +1,7 @@
+//! Signed objects (COSE_Sign1 / ES256): certificates, announcements, descriptors, attestations.
+
+pub mod badge_attestation;
+pub mod daily_key_announcement;
+pub mod health_office_certificate;
+pub mod registrar_certificate;
+pub mod venue_descriptor;
