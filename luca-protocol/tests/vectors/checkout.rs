@@ -1,0 +1,6 @@
+//! Test vectors: checkout (not yet written).
+use crate::common::Topic;
+
+pub fn generate() -> Topic {
+    Topic::new("checkout", "")
+}
