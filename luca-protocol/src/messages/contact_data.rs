@@ -1,1 +1,1162 @@
-//! TODO(owner: helper) contact_data
+//! Encrypted and signed contact data (guest → server at registration and on
+//! every update; server → health office when tracing).
+//!
+//! The guest encrypts its contact fields with AES-128-GCM under a key derived
+//! from its data secret and signs the result with its guest signing key. The
+//! server can check the signature (and that an update comes from the key the
+//! user registered with) but learns nothing of the contents; a health office
+//! that learned `user_id ‖ data_secret` from a check-in opens it.
+
+use core::fmt;
+
+use ciborium::Value;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::cbor::{self, ArrayReader, ArrayWriter};
+use crate::cose::{self, SignedObject};
+use crate::crypto::{self, AEAD_NONCE_LEN, AEAD_TAG_LEN, POINT_LEN};
+use crate::derive;
+use crate::error::{DecodeError, OpenError, VerifyError};
+use crate::ids::UserId;
+use crate::keys::{GuestSigningKey, SignaturePublicKey};
+use crate::labels;
+use crate::secrets::DataSecret;
+use crate::time::UnixTime;
+
+/// Protocol version of contact data (payload and plaintext).
+const VERSION: u64 = 1;
+/// Items of the signed payload, version included.
+const PAYLOAD_ARITY: usize = 6;
+/// Items of the plaintext, version included.
+const PLAINTEXT_ARITY: usize = 9;
+/// Both the payload and the plaintext are flat arrays.
+const MAX_DEPTH: usize = 1;
+
+/// Why a message could not be sealed (guest side).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The content violates the message's rules (the same rule the recipient
+    /// enforces after opening, with the same error).
+    #[error("invalid input: {0}")]
+    InvalidInput(DecodeError),
+    /// A cryptographic primitive failed (never in practice).
+    #[error("sealing failed: {0}")]
+    Crypto(crate::CryptoError),
+}
+
+impl SealError {
+    /// Stable snake-case name of the error: the [`DecodeError::kind`] of an
+    /// invalid input, `"crypto"` otherwise.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidInput(e) => e.kind(),
+            Self::Crypto(_) => "crypto",
+        }
+    }
+}
+
+impl From<DecodeError> for SealError {
+    fn from(e: DecodeError) -> Self {
+        Self::InvalidInput(e)
+    }
+}
+
+impl From<crate::CryptoError> for SealError {
+    fn from(e: crate::CryptoError) -> Self {
+        Self::Crypto(e)
+    }
+}
+
+/// Whether `c` is forbidden in every free-text field: a C0/C1 control
+/// character (general category Cc: U+0000–U+001F, U+007F–U+009F), a bidi
+/// control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or U+FEFF.
+pub(crate) fn is_forbidden_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{1f}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
+}
+
+/// Checks a free-text field: `min..=max` UTF-8 bytes, no forbidden character.
+pub(crate) fn check_text(
+    s: &str,
+    field: &'static str,
+    min: usize,
+    max: usize,
+) -> Result<(), DecodeError> {
+    if s.len() < min || s.len() > max || s.chars().any(is_forbidden_char) {
+        return Err(DecodeError::InvalidField { field });
+    }
+    Ok(())
+}
+
+/// Overwrites every byte string and text string inside `v` with zeros.
+pub(crate) fn wipe_value(v: &mut Value) {
+    match v {
+        Value::Bytes(b) => b.zeroize(),
+        Value::Text(t) => t.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe_value),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            wipe_value(k);
+            wipe_value(v);
+        }),
+        _ => {}
+    }
+}
+
+/// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
+pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
+    let out = Zeroizing::new(cbor::encode(&value));
+    wipe_value(&mut value);
+    out
+}
+
+/// The contact fields of a guest. Personal data: wiped on drop, redacted in `Debug`.
+///
+/// Limits (UTF-8 bytes), enforced by [`ContactFields::validate`] on the guest
+/// side before encryption and by [`ContactDataIn::open`] after decryption:
+///
+/// | field | length | extra rule |
+/// |---|---|---|
+/// | `first_name` | 1..=64 | |
+/// | `last_name` | 1..=64 | |
+/// | `phone` | 3..=32 | only `0-9 + ( ) / -` and space; at least 3 digits |
+/// | `email` | 0..=254 | |
+/// | `street` | 0..=128 | |
+/// | `house_number` | 0..=16 | |
+/// | `postcode` | 0..=16 | |
+/// | `city` | 0..=64 | |
+///
+/// No field may contain a control character (U+0000–U+001F, U+007F–U+009F),
+/// a bidi control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or
+/// U+FEFF. Text is not Unicode-normalised. Text that looks like a spreadsheet
+/// formula (`=cmd|…`) is valid here: neutralising it is the exporter's job.
+#[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct ContactFields {
+    /// First name(s).
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Phone number.
+    pub phone: String,
+    /// E-mail address (may be empty).
+    pub email: String,
+    /// Street (may be empty).
+    pub street: String,
+    /// House number (may be empty).
+    pub house_number: String,
+    /// Postcode (may be empty).
+    pub postcode: String,
+    /// City (may be empty).
+    pub city: String,
+}
+
+impl fmt::Debug for ContactFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContactFields(<redacted>)")
+    }
+}
+
+impl ContactFields {
+    /// Maximum length of the encoded plaintext.
+    pub const MAX_PLAINTEXT_LEN: usize = 4096;
+
+    /// Checks every field against the limits in the type's documentation, in field order.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] naming the first offending field.
+    pub fn validate(&self) -> Result<(), DecodeError> {
+        check_text(&self.first_name, "first_name", 1, 64)?;
+        check_text(&self.last_name, "last_name", 1, 64)?;
+        check_phone(&self.phone)?;
+        check_text(&self.email, "email", 0, 254)?;
+        check_text(&self.street, "street", 0, 128)?;
+        check_text(&self.house_number, "house_number", 0, 16)?;
+        check_text(&self.postcode, "postcode", 0, 16)?;
+        check_text(&self.city, "city", 0, 64)
+    }
+
+    /// The plaintext: CBOR `[1, first_name, last_name, phone, email, street, house_number, postcode, city]`.
+    fn to_plaintext(&self) -> Zeroizing<Vec<u8>> {
+        encode_secret(
+            ArrayWriter::new(VERSION)
+                .text(&self.first_name)
+                .text(&self.last_name)
+                .text(&self.phone)
+                .text(&self.email)
+                .text(&self.street)
+                .text(&self.house_number)
+                .text(&self.postcode)
+                .text(&self.city)
+                .into_value(),
+        )
+    }
+
+    /// Parses and validates a plaintext.
+    fn from_plaintext(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let value = cbor::decode(bytes, Self::MAX_PLAINTEXT_LEN, MAX_DEPTH)?;
+        let mut r = ArrayReader::open_message(value, "contact_fields", VERSION, PLAINTEXT_ARITY)?;
+        let mut f = Self::default();
+        f.first_name = r.text("first_name", 64)?;
+        f.last_name = r.text("last_name", 64)?;
+        f.phone = r.text("phone", 32)?;
+        f.email = r.text("email", 254)?;
+        f.street = r.text("street", 128)?;
+        f.house_number = r.text("house_number", 16)?;
+        f.postcode = r.text("postcode", 16)?;
+        f.city = r.text("city", 64)?;
+        f.validate()?;
+        Ok(f)
+    }
+}
+
+fn check_phone(phone: &str) -> Result<(), DecodeError> {
+    let err = DecodeError::InvalidField { field: "phone" };
+    if phone.len() < 3 || phone.len() > 32 {
+        return Err(err);
+    }
+    if !phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '(' | ')' | '/' | '-'))
+    {
+        return Err(err);
+    }
+    if phone.chars().filter(char::is_ascii_digit).count() < 3 {
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// AAD of the contact-data ciphertext:
+/// `"luca/v1/aad/contact-data" ‖ user_id(16) ‖ guest_key(65) ‖ updated_at_be64`.
+fn aad(user_id: &UserId, guest_key: &[u8; POINT_LEN], updated_at: UnixTime) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(
+        labels::AAD_CONTACT_DATA
+            .len()
+            .saturating_add(16 + POINT_LEN + 8),
+    );
+    aad.extend_from_slice(labels::AAD_CONTACT_DATA);
+    aad.extend_from_slice(user_id.as_bytes());
+    aad.extend_from_slice(guest_key);
+    aad.extend_from_slice(&updated_at.0.to_be_bytes());
+    aad
+}
+
+/// Encrypted and signed contact data, as received (signature not yet checked).
+///
+/// Layout: a COSE_Sign1 (see `crate::cose`) with content type
+/// `"application/luca.v1.contact-data"`, signed by the guest signing key whose
+/// public half is `guest_key` inside the payload:
+///
+/// ```cddl
+/// contact-data-payload = [
+///   1,                          ; version
+///   user_id: bstr .size 16,
+///   guest_key: bstr .size 65,   ; uncompressed SEC1 P-256 point, the signer
+///   updated_at: uint,           ; Unix seconds
+///   nonce: bstr .size 12,       ; random, AES-GCM nonce
+///   ciphertext: bstr,           ; 16..=4112 bytes: AES-128-GCM(ct ‖ tag)
+/// ]
+/// contact-fields = [            ; the plaintext, at most 4096 bytes
+///   1, first_name: tstr, last_name: tstr, phone: tstr, email: tstr,
+///   street: tstr, house_number: tstr, postcode: tstr, city: tstr,
+/// ]
+/// ```
+///
+/// * key: `HKDF-SHA256(salt = "", ikm = data_secret, info = "luca/v1/contact-data-key", L = 16)`;
+/// * AAD: `"luca/v1/aad/contact-data" ‖ user_id ‖ guest_key ‖ updated_at_be64`
+///   (binds the ciphertext to its user and its signer);
+/// * size cap: [`ContactDataIn::MAX_LEN`] = 8192 bytes for the whole COSE object.
+///
+/// [`ContactDataIn::from_slice`] checks, in order: the COSE envelope (size
+/// cap → `TooLong`, CBOR rules, ES256, content type → `WrongContentType`,
+/// 64-byte signature), then the payload: deterministic CBOR (depth 1),
+/// version (`UnsupportedVersion`), arity 6 (`WrongArity`), `user_id` 16 bytes,
+/// `guest_key` 65 bytes (`WrongLength`) and a valid point (`InvalidPoint`),
+/// `updated_at` uint, `nonce` 12 bytes, `ciphertext` 16..=4112 bytes
+/// (`WrongLength`).
+#[derive(Clone, Debug)]
+pub struct ContactDataIn {
+    signed: SignedObject,
+    user_id: UserId,
+    guest_key: SignaturePublicKey,
+    updated_at: UnixTime,
+    nonce: [u8; AEAD_NONCE_LEN],
+    ciphertext: Vec<u8>,
+}
+
+impl ContactDataIn {
+    /// Size cap of the whole COSE object.
+    pub const MAX_LEN: usize = 8192;
+    /// Maximum length of the ciphertext (plaintext cap plus the tag).
+    pub const MAX_CIPHERTEXT_LEN: usize = ContactFields::MAX_PLAINTEXT_LEN + AEAD_TAG_LEN;
+
+    /// Parses contact data; does not check the signature.
+    ///
+    /// # Errors
+    /// The [`DecodeError`] of the first rule violated (see the type's documentation).
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let signed = SignedObject::parse(bytes, Self::MAX_LEN, labels::COSE_CONTACT_DATA)?;
+        let value = cbor::decode(signed.payload(), Self::MAX_LEN, MAX_DEPTH)?;
+        let mut r = ArrayReader::open_message(value, "contact_data", VERSION, PAYLOAD_ARITY)?;
+        let user_id = UserId::from_array(r.fixed::<16>("user_id")?);
+        let guest_key =
+            SignaturePublicKey::from_slice_field(&r.fixed::<POINT_LEN>("guest_key")?, "guest_key")?;
+        let updated_at = UnixTime(r.uint("updated_at")?);
+        let nonce = r.fixed::<AEAD_NONCE_LEN>("nonce")?;
+        let ciphertext = r.bytes("ciphertext", Self::MAX_CIPHERTEXT_LEN)?;
+        if ciphertext.len() < AEAD_TAG_LEN {
+            return Err(DecodeError::WrongLength {
+                field: "ciphertext",
+                expected: AEAD_TAG_LEN,
+                got: ciphertext.len(),
+            });
+        }
+        Ok(Self {
+            signed,
+            user_id,
+            guest_key,
+            updated_at,
+            nonce,
+            ciphertext,
+        })
+    }
+
+    /// The user id the data is stored under.
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+
+    /// The guest's signature key (the signer).
+    pub fn guest_key(&self) -> SignaturePublicKey {
+        self.guest_key
+    }
+
+    /// When the guest last changed its contact data.
+    pub fn updated_at(&self) -> UnixTime {
+        self.updated_at
+    }
+
+    /// The exact bytes received.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.signed.as_bytes()
+    }
+
+    /// Checks the signature under the embedded `guest_key` (server side, at registration).
+    ///
+    /// # Errors
+    /// [`VerifyError::BadSignature`].
+    pub fn verify_signature(&self) -> Result<(), VerifyError> {
+        self.signed.verify(&self.guest_key.0)
+    }
+
+    /// Checks the signature and returns the verified contact data.
+    ///
+    /// # Errors
+    /// [`VerifyError::BadSignature`].
+    pub fn verify(self) -> Result<ContactData, VerifyError> {
+        self.verify_signature()?;
+        Ok(ContactData(self))
+    }
+
+    /// Whether `self` is an acceptable update of the stored `previous` (server side).
+    ///
+    /// Checks, in order: the same `user_id` (else `KeyMismatch`), the same
+    /// `guest_key` (else `KeyMismatch`: the signing key of a user id never
+    /// changes), the signature of `self` under that key (else `BadSignature`),
+    /// and a strictly later `updated_at` (else `InvalidValidity`: no replay of
+    /// an older version).
+    ///
+    /// # Errors
+    /// [`VerifyError::KeyMismatch`], [`VerifyError::BadSignature`] or [`VerifyError::InvalidValidity`].
+    pub fn is_update_of(&self, previous: &ContactDataIn) -> Result<(), VerifyError> {
+        if self.user_id != previous.user_id || self.guest_key != previous.guest_key {
+            return Err(VerifyError::KeyMismatch);
+        }
+        self.signed.verify(&previous.guest_key.0)?;
+        if self.updated_at <= previous.updated_at {
+            return Err(VerifyError::InvalidValidity);
+        }
+        Ok(())
+    }
+
+    /// Opens the contact data of `expected_user` (health-office side).
+    ///
+    /// Steps, in order:
+    /// 1. `user_id` must equal `expected_user` (the user id from the decrypted
+    ///    check-in), else `BindingMismatch { field: "user_id" }`;
+    /// 2. the signature must verify under `guest_key`, else
+    ///    `BindingMismatch { field: "signature" }`;
+    /// 3. AES-128-GCM open with the AAD above, else `DecryptionFailed`;
+    /// 4. the plaintext must parse (size cap 4096, deterministic CBOR, version,
+    ///    arity 9, text fields) and validate, else `Malformed(DecodeError)`.
+    ///
+    /// # Errors
+    /// [`OpenError`] as listed.
+    pub fn open(
+        self,
+        expected_user: &UserId,
+        data_secret: &DataSecret,
+    ) -> Result<OpenedContactData, OpenError> {
+        if self.user_id != *expected_user {
+            return Err(OpenError::BindingMismatch { field: "user_id" });
+        }
+        self.verify_signature()
+            .map_err(|_| OpenError::BindingMismatch { field: "signature" })?;
+        let key = derive::contact_data_key(data_secret);
+        let aad = aad(&self.user_id, &self.guest_key.to_bytes(), self.updated_at);
+        let pt = crypto::aes128gcm_open(key.expose_secret(), &self.nonce, &aad, &self.ciphertext)?;
+        let fields = ContactFields::from_plaintext(&pt).map_err(OpenError::Malformed)?;
+        Ok(OpenedContactData {
+            user_id: self.user_id,
+            guest_key: self.guest_key,
+            updated_at: self.updated_at,
+            fields,
+        })
+    }
+}
+
+/// Contact data whose signature verified under its embedded guest key (or that
+/// this process sealed). Layout and rules: [`ContactDataIn`].
+#[derive(Clone, Debug)]
+pub struct ContactData(ContactDataIn);
+
+impl ContactData {
+    /// Size cap of the whole COSE object.
+    pub const MAX_LEN: usize = ContactDataIn::MAX_LEN;
+
+    /// Encrypts `fields` and signs the result (guest side).
+    ///
+    /// Steps: validate `fields`; encode the plaintext; draw a 12-byte nonce
+    /// from `rng` (the key encrypts every update, so nonces are random); derive
+    /// the key from `data_secret`; AES-128-GCM seal with the AAD
+    /// `"luca/v1/aad/contact-data" ‖ user_id ‖ guest_key ‖ updated_at_be64`
+    /// where `guest_key` is the public key of `signing_key`; encode the payload;
+    /// sign it as COSE_Sign1 with content type `"application/luca.v1.contact-data"`.
+    ///
+    /// # Errors
+    /// [`SealError::InvalidInput`] with the [`DecodeError::InvalidField`] of
+    /// the first invalid field; [`SealError::Crypto`] never in practice.
+    pub fn seal<R: rand_core::CryptoRng>(
+        rng: &mut R,
+        signing_key: &GuestSigningKey,
+        user_id: UserId,
+        data_secret: &DataSecret,
+        fields: &ContactFields,
+        updated_at: UnixTime,
+    ) -> Result<Self, SealError> {
+        fields.validate()?;
+        let pt = fields.to_plaintext();
+        let mut nonce = [0u8; AEAD_NONCE_LEN];
+        rng.fill_bytes(&mut nonce);
+        let key = derive::contact_data_key(data_secret);
+        let guest_key = signing_key.public_key().to_bytes();
+        let ct = crypto::aes128gcm_seal(
+            key.expose_secret(),
+            &nonce,
+            &aad(&user_id, &guest_key, updated_at),
+            &pt,
+        )?;
+        let payload = ArrayWriter::new(VERSION)
+            .bytes(user_id.as_bytes())
+            .bytes(&guest_key)
+            .uint(updated_at.0)
+            .bytes(&nonce)
+            .bytes(&ct)
+            .encode();
+        let bytes = cose::sign(labels::COSE_CONTACT_DATA, payload, |m| signing_key.sign(m));
+        Ok(Self(ContactDataIn::from_slice(&bytes)?))
+    }
+
+    /// The user id the data is stored under.
+    pub fn user_id(&self) -> UserId {
+        self.0.user_id
+    }
+
+    /// The guest's signature key (the signer).
+    pub fn guest_key(&self) -> SignaturePublicKey {
+        self.0.guest_key
+    }
+
+    /// When the guest last changed its contact data.
+    pub fn updated_at(&self) -> UnixTime {
+        self.0.updated_at
+    }
+
+    /// The encoded message.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// The encoded message, copied.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.as_bytes().to_vec()
+    }
+
+    /// The unverified view (e.g. to call [`ContactDataIn::open`]).
+    pub fn into_unverified(self) -> ContactDataIn {
+        self.0
+    }
+
+    /// [`ContactDataIn::is_update_of`] for two verified objects.
+    ///
+    /// # Errors
+    /// [`VerifyError::KeyMismatch`], [`VerifyError::BadSignature`] or [`VerifyError::InvalidValidity`].
+    pub fn is_update_of(&self, previous: &ContactData) -> Result<(), VerifyError> {
+        self.0.is_update_of(&previous.0)
+    }
+}
+
+/// Opened contact data (health-office side): every field validated.
+#[derive(Debug)]
+pub struct OpenedContactData {
+    /// The user id (equal to the one expected).
+    pub user_id: UserId,
+    /// The guest's signature key that signed the data.
+    pub guest_key: SignaturePublicKey,
+    /// When the guest last changed its contact data.
+    pub updated_at: UnixTime,
+    /// The decrypted, validated fields.
+    pub fields: ContactFields,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    struct Fixture {
+        rng: ChaCha20Rng,
+        sk: GuestSigningKey,
+        user: UserId,
+        secret: DataSecret,
+    }
+
+    fn fixture() -> Fixture {
+        let mut rng = ChaCha20Rng::seed_from_u64(40);
+        let sk = GuestSigningKey::generate(&mut rng);
+        let user = UserId::random(&mut rng);
+        let secret = DataSecret::random(&mut rng);
+        Fixture {
+            rng,
+            sk,
+            user,
+            secret,
+        }
+    }
+
+    fn fields() -> ContactFields {
+        ContactFields {
+            first_name: "Erika".into(),
+            last_name: "Mustermann".into(),
+            phone: "+49 (30) 1234-567".into(),
+            email: "erika@example.org".into(),
+            street: "Heidestraße".into(),
+            house_number: "17a".into(),
+            postcode: "51147".into(),
+            city: "Köln".into(),
+        }
+    }
+
+    const T: UnixTime = UnixTime(1_795_942_800);
+
+    fn sealed(fx: &mut Fixture) -> ContactData {
+        ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &fields(), T).unwrap()
+    }
+
+    /// Re-signs `payload` with `sk` as contact data.
+    fn resign(payload: Vec<u8>, sk: &GuestSigningKey) -> Vec<u8> {
+        cose::sign(labels::COSE_CONTACT_DATA, payload, |m| sk.sign(m))
+    }
+
+    fn payload_of(cd: &ContactData) -> Vec<u8> {
+        cd.0.signed.payload().to_vec()
+    }
+
+    /// Builds a payload from parts.
+    fn payload(version: u64, user: &[u8], key: &[u8], t: u64, nonce: &[u8], ct: &[u8]) -> Vec<u8> {
+        ArrayWriter::new(version)
+            .bytes(user)
+            .bytes(key)
+            .uint(t)
+            .bytes(nonce)
+            .bytes(ct)
+            .encode()
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx);
+        let bytes = cd.to_bytes();
+        let parsed = ContactDataIn::from_slice(&bytes).unwrap();
+        assert_eq!(parsed.as_bytes(), bytes.as_slice());
+        assert_eq!(parsed.user_id(), fx.user);
+        assert_eq!(parsed.guest_key(), fx.sk.public_key());
+        assert_eq!(parsed.updated_at(), T);
+        parsed.verify_signature().unwrap();
+        let opened = parsed.open(&fx.user, &fx.secret).unwrap();
+        assert_eq!(opened.fields, fields());
+        assert_eq!(opened.user_id, fx.user);
+        assert_eq!(opened.guest_key, fx.sk.public_key());
+        assert_eq!(opened.updated_at, T);
+    }
+
+    #[test]
+    fn deterministic_for_a_seed() {
+        let a = sealed(&mut fixture()).to_bytes();
+        let b = sealed(&mut fixture()).to_bytes();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let mut fx = fixture();
+        assert_eq!(format!("{:?}", fields()), "ContactFields(<redacted>)");
+        let opened = sealed(&mut fx)
+            .into_unverified()
+            .open(&fx.user, &fx.secret)
+            .unwrap();
+        let s = format!("{opened:?}");
+        assert!(!s.contains("Erika") && !s.contains("Mustermann"), "{s}");
+    }
+
+    #[test]
+    fn formula_looking_text_is_valid() {
+        let mut f = fields();
+        f.first_name = "=cmd|' /C calc'!A0".into();
+        f.city = "+SUM(1,2)".into();
+        f.street = "@import".into();
+        f.validate().unwrap();
+    }
+
+    type Mutation = (fn(&mut ContactFields), &'static str);
+
+    #[test]
+    fn validate_limits() {
+        let cases: Vec<Mutation> = vec![
+            (|f| f.first_name.clear(), "first_name"),
+            (|f| f.first_name = "a".repeat(65), "first_name"),
+            (|f| f.last_name.clear(), "last_name"),
+            (|f| f.last_name = "ä".repeat(33), "last_name"),
+            (|f| f.phone = "12".into(), "phone"),
+            (|f| f.phone = "1".repeat(33), "phone"),
+            (|f| f.phone = "+()/-".into(), "phone"),
+            (|f| f.phone = "+49 30 12a".into(), "phone"),
+            (|f| f.phone = "1 2".into(), "phone"),
+            (|f| f.email = "e".repeat(255), "email"),
+            (|f| f.street = "s".repeat(129), "street"),
+            (|f| f.house_number = "1".repeat(17), "house_number"),
+            (|f| f.postcode = "1".repeat(17), "postcode"),
+            (|f| f.city = "c".repeat(65), "city"),
+            (|f| f.first_name = "Eri\nka".into(), "first_name"),
+            (|f| f.last_name = "Muster\u{0}".into(), "last_name"),
+            (|f| f.email = "a\u{7f}@b".into(), "email"),
+            (|f| f.street = "x\u{85}y".into(), "street"),
+            (|f| f.city = "\u{202e}nlöK".into(), "city"),
+            (|f| f.city = "K\u{2066}ln".into(), "city"),
+            (|f| f.postcode = "\u{200f}1".into(), "postcode"),
+            (|f| f.house_number = "\u{61c}1".into(), "house_number"),
+            (|f| f.first_name = "\u{feff}Erika".into(), "first_name"),
+        ];
+        for (mutate, field) in cases {
+            let mut f = fields();
+            mutate(&mut f);
+            assert_eq!(
+                f.validate(),
+                Err(DecodeError::InvalidField { field }),
+                "{field}"
+            );
+        }
+        // Boundaries that are valid.
+        let mut f = fields();
+        f.first_name = "a".repeat(64);
+        f.last_name = "ä".repeat(32);
+        f.phone = "123".into();
+        f.email.clear();
+        f.street.clear();
+        f.house_number.clear();
+        f.postcode.clear();
+        f.city = "c".repeat(64);
+        f.validate().unwrap();
+        f.phone = "1".repeat(32);
+        f.email = "e".repeat(254);
+        f.validate().unwrap();
+    }
+
+    #[test]
+    fn seal_rejects_invalid_fields() {
+        let mut fx = fixture();
+        let mut f = fields();
+        f.city = "K\u{1b}[31mln".into();
+        let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
+        assert_eq!(
+            err,
+            SealError::InvalidInput(DecodeError::InvalidField { field: "city" })
+        );
+        assert_eq!(err.kind(), "invalid_field");
+    }
+
+    #[test]
+    fn decode_truncated_and_trailing() {
+        let mut fx = fixture();
+        let bytes = sealed(&mut fx).to_bytes();
+        assert_eq!(
+            ContactDataIn::from_slice(&bytes[..bytes.len() - 1]).unwrap_err(),
+            DecodeError::Truncated
+        );
+        assert_eq!(
+            ContactDataIn::from_slice(&[]).unwrap_err(),
+            DecodeError::Truncated
+        );
+        let mut t = bytes.clone();
+        t.push(0);
+        assert_eq!(
+            ContactDataIn::from_slice(&t).unwrap_err(),
+            DecodeError::TrailingBytes
+        );
+    }
+
+    #[test]
+    fn decode_oversize() {
+        let big = vec![0u8; ContactDataIn::MAX_LEN + 1];
+        assert_eq!(
+            ContactDataIn::from_slice(&big).unwrap_err(),
+            DecodeError::TooLong {
+                max: 8192,
+                got: 8193
+            }
+        );
+    }
+
+    #[test]
+    fn decode_wrong_content_type() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx);
+        let bytes = cose::sign(labels::COSE_VENUE_DESCRIPTOR, payload_of(&cd), |m| {
+            fx.sk.sign(m)
+        });
+        assert_eq!(
+            ContactDataIn::from_slice(&bytes).unwrap_err(),
+            DecodeError::WrongContentType
+        );
+    }
+
+    #[test]
+    fn decode_wrong_version() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx);
+        let p = payload(
+            2,
+            fx.user.as_bytes(),
+            &fx.sk.public_key().to_bytes(),
+            T.0,
+            &[0; 12],
+            &[0; 32],
+        );
+        assert_eq!(
+            ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
+            DecodeError::UnsupportedVersion { got: 2 }
+        );
+        drop(cd);
+    }
+
+    #[test]
+    fn decode_wrong_arity_and_nesting() {
+        let fx = fixture();
+        let p = ArrayWriter::new(1).bytes(fx.user.as_bytes()).encode();
+        assert_eq!(
+            ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
+            DecodeError::WrongArity {
+                field: "contact_data",
+                expected: 6,
+                got: 2
+            }
+        );
+        let p = ArrayWriter::new(1)
+            .value(ArrayWriter::new(1).into_value())
+            .encode();
+        assert_eq!(
+            ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
+            DecodeError::NestingTooDeep
+        );
+    }
+
+    #[test]
+    fn decode_wrong_lengths() {
+        let fx = fixture();
+        let key = fx.sk.public_key().to_bytes();
+        let u = fx.user.as_bytes();
+        let check = |p: Vec<u8>, e: DecodeError| {
+            assert_eq!(
+                ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
+                e
+            )
+        };
+        check(
+            payload(1, &u[..15], &key, T.0, &[0; 12], &[0; 32]),
+            DecodeError::WrongLength {
+                field: "user_id",
+                expected: 16,
+                got: 15,
+            },
+        );
+        check(
+            payload(1, u, &key[..64], T.0, &[0; 12], &[0; 32]),
+            DecodeError::WrongLength {
+                field: "guest_key",
+                expected: 65,
+                got: 64,
+            },
+        );
+        let mut bad_key = key;
+        bad_key[64] ^= 1;
+        check(
+            payload(1, u, &bad_key, T.0, &[0; 12], &[0; 32]),
+            DecodeError::InvalidPoint { field: "guest_key" },
+        );
+        check(
+            payload(1, u, &key, T.0, &[0; 11], &[0; 32]),
+            DecodeError::WrongLength {
+                field: "nonce",
+                expected: 12,
+                got: 11,
+            },
+        );
+        check(
+            payload(1, u, &key, T.0, &[0; 12], &[0; 15]),
+            DecodeError::WrongLength {
+                field: "ciphertext",
+                expected: 16,
+                got: 15,
+            },
+        );
+        check(
+            payload(1, u, &key, T.0, &[0; 12], &[0; 4113]),
+            DecodeError::WrongLength {
+                field: "ciphertext",
+                expected: 4112,
+                got: 4113,
+            },
+        );
+        let p = ArrayWriter::new(1)
+            .bytes(u)
+            .bytes(&key)
+            .text("now")
+            .bytes(&[0; 12])
+            .bytes(&[0; 32])
+            .encode();
+        check(
+            p,
+            DecodeError::UnexpectedType {
+                field: "updated_at",
+            },
+        );
+    }
+
+    #[test]
+    fn tampered_signature_rejected() {
+        let mut fx = fixture();
+        let mut bytes = sealed(&mut fx).to_bytes();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        let parsed = ContactDataIn::from_slice(&bytes).unwrap();
+        assert_eq!(parsed.verify_signature(), Err(VerifyError::BadSignature));
+        assert_eq!(
+            parsed.clone().verify().unwrap_err(),
+            VerifyError::BadSignature
+        );
+        assert_eq!(
+            parsed.open(&fx.user, &fx.secret).unwrap_err(),
+            OpenError::BindingMismatch { field: "signature" }
+        );
+    }
+
+    #[test]
+    fn tampered_ciphertext_rejected() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx);
+        let mut ct = cd.0.ciphertext.clone();
+        ct[0] ^= 1;
+        let p = payload(
+            1,
+            fx.user.as_bytes(),
+            &fx.sk.public_key().to_bytes(),
+            T.0,
+            &cd.0.nonce,
+            &ct,
+        );
+        let parsed = ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap();
+        parsed.verify_signature().unwrap();
+        assert_eq!(
+            parsed.open(&fx.user, &fx.secret).unwrap_err(),
+            OpenError::DecryptionFailed
+        );
+    }
+
+    #[test]
+    fn changed_updated_at_rejected() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx);
+        let p = payload(
+            1,
+            fx.user.as_bytes(),
+            &fx.sk.public_key().to_bytes(),
+            T.0 + 1,
+            &cd.0.nonce,
+            &cd.0.ciphertext,
+        );
+        let parsed = ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap();
+        assert_eq!(
+            parsed.open(&fx.user, &fx.secret).unwrap_err(),
+            OpenError::DecryptionFailed
+        );
+    }
+
+    #[test]
+    fn wrong_data_secret_rejected() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx).into_unverified();
+        let other = DataSecret::random(&mut fx.rng);
+        assert_eq!(
+            cd.open(&fx.user, &other).unwrap_err(),
+            OpenError::DecryptionFailed
+        );
+    }
+
+    #[test]
+    fn swapped_between_users_rejected() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx).into_unverified();
+        // The server returns this user's data for another user id.
+        let other = UserId::random(&mut fx.rng);
+        assert_eq!(
+            cd.clone().open(&other, &fx.secret).unwrap_err(),
+            OpenError::BindingMismatch { field: "user_id" }
+        );
+        // Someone relabels it to the other user id and re-signs with its own key.
+        let attacker = GuestSigningKey::generate(&mut fx.rng);
+        let p = payload(
+            1,
+            other.as_bytes(),
+            &attacker.public_key().to_bytes(),
+            T.0,
+            &cd.nonce,
+            &cd.ciphertext,
+        );
+        let forged = ContactDataIn::from_slice(&resign(p, &attacker)).unwrap();
+        forged.verify_signature().unwrap();
+        assert_eq!(
+            forged.open(&other, &fx.secret).unwrap_err(),
+            OpenError::DecryptionFailed
+        );
+    }
+
+    #[test]
+    fn resigned_by_another_key_rejected() {
+        let mut fx = fixture();
+        let cd = sealed(&mut fx).into_unverified();
+        let attacker = GuestSigningKey::generate(&mut fx.rng);
+        // Same payload (guest key still the victim's) signed by another key.
+        let forged =
+            ContactDataIn::from_slice(&resign(cd.signed.payload().to_vec(), &attacker)).unwrap();
+        assert_eq!(forged.verify_signature(), Err(VerifyError::BadSignature));
+        assert_eq!(
+            forged.clone().open(&fx.user, &fx.secret).unwrap_err(),
+            OpenError::BindingMismatch { field: "signature" }
+        );
+        // Payload with the attacker's key: the signature verifies, the AAD does not.
+        let p = payload(
+            1,
+            fx.user.as_bytes(),
+            &attacker.public_key().to_bytes(),
+            T.0,
+            &cd.nonce,
+            &cd.ciphertext,
+        );
+        let forged = ContactDataIn::from_slice(&resign(p, &attacker)).unwrap();
+        forged.verify_signature().unwrap();
+        assert_eq!(
+            forged.open(&fx.user, &fx.secret).unwrap_err(),
+            OpenError::DecryptionFailed
+        );
+    }
+
+    /// Seals an arbitrary plaintext as valid contact data.
+    fn seal_raw(fx: &Fixture, nonce: [u8; 12], pt: &[u8]) -> ContactDataIn {
+        let key = derive::contact_data_key(&fx.secret);
+        let gk = fx.sk.public_key().to_bytes();
+        let ct = crypto::aes128gcm_seal(key.expose_secret(), &nonce, &aad(&fx.user, &gk, T), pt)
+            .unwrap();
+        ContactDataIn::from_slice(&resign(
+            payload(1, fx.user.as_bytes(), &gk, T.0, &nonce, &ct),
+            &fx.sk,
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn malformed_plaintext_rejected() {
+        let fx = fixture();
+        let texts = |v: u64, n: usize| {
+            let mut w = ArrayWriter::new(v);
+            for _ in 0..n {
+                w = w.text("abc");
+            }
+            w.encode()
+        };
+        let open = |pt: &[u8]| {
+            seal_raw(&fx, [7; 12], pt)
+                .open(&fx.user, &fx.secret)
+                .unwrap_err()
+        };
+        assert_eq!(
+            open(&texts(2, 8)),
+            OpenError::Malformed(DecodeError::UnsupportedVersion { got: 2 })
+        );
+        assert_eq!(
+            open(&texts(1, 7)),
+            OpenError::Malformed(DecodeError::WrongArity {
+                field: "contact_fields",
+                expected: 9,
+                got: 8
+            })
+        );
+        let ok = fields().to_plaintext();
+        let mut trailing = ok.to_vec();
+        trailing.push(0);
+        assert_eq!(
+            open(&trailing),
+            OpenError::Malformed(DecodeError::TrailingBytes)
+        );
+        let mut f = fields();
+        f.first_name = "Eri\u{202e}ka".into();
+        assert_eq!(
+            open(&f.to_plaintext()),
+            OpenError::Malformed(DecodeError::InvalidField {
+                field: "first_name"
+            })
+        );
+        let mut f = fields();
+        f.phone = "call me".into();
+        assert_eq!(
+            open(&f.to_plaintext()),
+            OpenError::Malformed(DecodeError::InvalidField { field: "phone" })
+        );
+        let mut f = fields();
+        f.city = "c".repeat(65);
+        assert_eq!(
+            open(&f.to_plaintext()),
+            OpenError::Malformed(DecodeError::InvalidField { field: "city" })
+        );
+        // The largest plaintext the ciphertext cap admits (4096 bytes) is parsed.
+        let big = ArrayWriter::new(1).bytes(&[0; 4091]).encode();
+        assert_eq!(big.len(), 4096);
+        assert_eq!(
+            open(&big),
+            OpenError::Malformed(DecodeError::WrongArity {
+                field: "contact_fields",
+                expected: 9,
+                got: 2
+            })
+        );
+        let nested = ArrayWriter::new(1)
+            .value(ArrayWriter::new(1).into_value())
+            .encode();
+        assert_eq!(
+            open(&nested),
+            OpenError::Malformed(DecodeError::NestingTooDeep)
+        );
+        let typed = ArrayWriter::new(1)
+            .uint(5)
+            .text("a")
+            .text("b")
+            .text("c")
+            .text("d")
+            .text("e")
+            .text("f")
+            .text("g")
+            .encode();
+        assert_eq!(
+            open(&typed),
+            OpenError::Malformed(DecodeError::UnexpectedType {
+                field: "first_name"
+            })
+        );
+        // The raw path itself accepts a valid plaintext.
+        assert_eq!(
+            seal_raw(&fx, [7; 12], &ok)
+                .open(&fx.user, &fx.secret)
+                .unwrap()
+                .fields,
+            fields()
+        );
+    }
+
+    #[test]
+    fn updates() {
+        let mut fx = fixture();
+        let first = sealed(&mut fx);
+        let mut f = fields();
+        f.city = "Berlin".into();
+        let later = ContactData::seal(
+            &mut fx.rng,
+            &fx.sk,
+            fx.user,
+            &fx.secret,
+            &f,
+            T.plus_secs(60),
+        )
+        .unwrap();
+        later.is_update_of(&first).unwrap();
+        // Replay of the older version, or the same version again.
+        assert_eq!(
+            first.is_update_of(&later),
+            Err(VerifyError::InvalidValidity)
+        );
+        assert_eq!(
+            first.is_update_of(&first),
+            Err(VerifyError::InvalidValidity)
+        );
+        // Another key for the same user id.
+        let other_sk = GuestSigningKey::generate(&mut fx.rng);
+        let hijack = ContactData::seal(
+            &mut fx.rng,
+            &other_sk,
+            fx.user,
+            &fx.secret,
+            &f,
+            T.plus_secs(120),
+        )
+        .unwrap();
+        assert_eq!(hijack.is_update_of(&first), Err(VerifyError::KeyMismatch));
+        // Another user id.
+        let other_user = UserId::random(&mut fx.rng);
+        let moved = ContactData::seal(
+            &mut fx.rng,
+            &fx.sk,
+            other_user,
+            &fx.secret,
+            &f,
+            T.plus_secs(120),
+        )
+        .unwrap();
+        assert_eq!(moved.is_update_of(&first), Err(VerifyError::KeyMismatch));
+        // The victim's key in the payload, signed by someone else.
+        let p = payload_of(&later);
+        let forged = ContactDataIn::from_slice(&resign(p, &other_sk)).unwrap();
+        assert_eq!(
+            forged.is_update_of(&first.clone().into_unverified()),
+            Err(VerifyError::BadSignature)
+        );
+    }
+}
