@@ -131,14 +131,8 @@ impl Guest {
         let data_secret = DataSecret::random(rng);
         let signing_key = GuestSigningKey::generate(rng);
         let contact_data = ContactData::seal(rng, &signing_key, user_id, &data_secret, fields, now)?;
-        let guest = Self {
-            user_id,
-            data_secret,
-            signing_key,
-            device,
-            tracing_secrets: BTreeMap::new(),
-            check_ins: Vec::new(),
-        };
+        let guest =
+            Self { user_id, data_secret, signing_key, device, tracing_secrets: BTreeMap::new(), check_ins: Vec::new() };
         Ok(Registration { guest, contact_data })
     }
 

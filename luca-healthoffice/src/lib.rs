@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 use luca_protocol::derive;
 use luca_protocol::error::{DecodeError, OpenError};
 use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RequestId, TraceId, VenueId};
-use luca_protocol::messages::consent_response::{ConsentEntry, ConsentResponseIn};
-use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
-use luca_protocol::keys::{DailyPrivateKey, HealthOfficeMasterKeys, SignaturePublicKey, EncryptionPublicKey};
+use luca_protocol::keys::{DailyPrivateKey, EncryptionPublicKey, HealthOfficeMasterKeys, SignaturePublicKey};
 use luca_protocol::messages::checkin_record::InnerRecord;
+use luca_protocol::messages::consent_response::{ConsentEntry, ConsentResponseIn};
 use luca_protocol::messages::history_share::{HistoryShareIn, OpenedHistoryShare};
+use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
 use luca_protocol::qr::guest::CheckInSecrets;
 use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, KeyPurpose};
 use luca_protocol::time::{UnixMinute, UnixTime, Validity};
@@ -83,7 +83,11 @@ impl HealthOffice {
     ///
     /// # Errors
     /// [`HealthOfficeError::Decode`] if the announcement could not be built.
-    pub fn rotate_daily_key<R: CryptoRng>(&mut self, rng: &mut R, now: UnixTime) -> Result<DailyKeyRotation, HealthOfficeError> {
+    pub fn rotate_daily_key<R: CryptoRng>(
+        &mut self,
+        rng: &mut R,
+        now: UnixTime,
+    ) -> Result<DailyKeyRotation, HealthOfficeError> {
         let day = now.day();
         let key = DailyPrivateKey::generate(rng);
         let validity = Validity { not_before: day.start(), not_after: day.plus_days(7).start() };

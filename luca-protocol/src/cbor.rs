@@ -118,7 +118,12 @@ impl ArrayReader {
     }
 
     /// Opens a versioned message: array, version first, then exact arity (version included).
-    pub(crate) fn open_message(value: Value, name: &'static str, version: u64, arity: usize) -> Result<Self, DecodeError> {
+    pub(crate) fn open_message(
+        value: Value,
+        name: &'static str,
+        version: u64,
+        arity: usize,
+    ) -> Result<Self, DecodeError> {
         let mut r = Self::open(value, name)?;
         let got = r.uint("version")?;
         if got != version {
@@ -134,11 +139,6 @@ impl ArrayReader {
             return Err(DecodeError::WrongArity { field: self.name, expected: n, got: self.len });
         }
         Ok(())
-    }
-
-    /// Number of items in the array.
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 
     fn next(&mut self, field: &'static str) -> Result<Value, DecodeError> {
@@ -256,9 +256,6 @@ mod tests {
     #[test]
     fn version_checked_before_arity() {
         let v = ArrayWriter::new(2).uint(5).into_value();
-        assert_eq!(
-            ArrayReader::open_message(v, "m", 1, 3).err(),
-            Some(DecodeError::UnsupportedVersion { got: 2 })
-        );
+        assert_eq!(ArrayReader::open_message(v, "m", 1, 3).err(), Some(DecodeError::UnsupportedVersion { got: 2 }));
     }
 }

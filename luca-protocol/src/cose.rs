@@ -29,7 +29,8 @@ const COSE_DEPTH: usize = 4;
 
 /// Signs `payload` under `content_type` with `sign` (an ECDSA P-256 signer returning `r‖s`).
 pub(crate) fn sign(content_type: &str, payload: Vec<u8>, sign: impl FnOnce(&[u8]) -> [u8; SIGNATURE_LEN]) -> Vec<u8> {
-    let protected = HeaderBuilder::new().algorithm(iana::Algorithm::ES256).content_type(content_type.to_owned()).build();
+    let protected =
+        HeaderBuilder::new().algorithm(iana::Algorithm::ES256).content_type(content_type.to_owned()).build();
     let cose = CoseSign1Builder::new()
         .protected(protected)
         .payload(payload)
@@ -63,12 +64,13 @@ impl SignedObject {
         if got != expected.as_slice() {
             // Tell apart the cases a caller can act on.
             return Err(match (&cose.protected.header.alg, &cose.protected.header.content_type) {
-                (Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)), Some(coset::ContentType::Text(t)))
-                    if t != content_type =>
-                {
-                    DecodeError::WrongContentType
+                (
+                    Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)),
+                    Some(coset::ContentType::Text(t)),
+                ) if t != content_type => DecodeError::WrongContentType,
+                (Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)), _) => {
+                    DecodeError::UnexpectedHeader
                 }
-                (Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)), _) => DecodeError::UnexpectedHeader,
                 _ => DecodeError::UnsupportedAlgorithm,
             });
         }
@@ -79,7 +81,11 @@ impl SignedObject {
             return Err(DecodeError::InvalidField { field: "payload" });
         }
         if cose.signature.len() != SIGNATURE_LEN {
-            return Err(DecodeError::WrongLength { field: "signature", expected: SIGNATURE_LEN, got: cose.signature.len() });
+            return Err(DecodeError::WrongLength {
+                field: "signature",
+                expected: SIGNATURE_LEN,
+                got: cose.signature.len(),
+            });
         }
         Ok(Self { raw: bytes.to_vec(), cose })
     }
@@ -96,9 +102,7 @@ impl SignedObject {
 
     /// Verifies the signature under `key` over the received bytes.
     pub(crate) fn verify(&self, key: &EcPublic) -> Result<(), VerifyError> {
-        self.cose
-            .verify_signature(b"", |sig, tbs| key.verify(tbs, sig))
-            .map_err(|_| VerifyError::BadSignature)
+        self.cose.verify_signature(b"", |sig, tbs| key.verify(tbs, sig)).map_err(|_| VerifyError::BadSignature)
     }
 }
 
@@ -125,7 +129,10 @@ mod tests {
         assert_eq!(obj.payload(), &[0x81, 0x01]);
         assert_eq!(obj.as_bytes(), bytes.as_slice());
         obj.verify(&sk.public()).unwrap();
-        assert_eq!(SignedObject::parse(&bytes, 1024, "application/luca.v1.other").unwrap_err(), DecodeError::WrongContentType);
+        assert_eq!(
+            SignedObject::parse(&bytes, 1024, "application/luca.v1.other").unwrap_err(),
+            DecodeError::WrongContentType
+        );
         let other = EcSecret::random(&mut rng);
         assert_eq!(obj.verify(&other.public()), Err(VerifyError::BadSignature));
         // Flip one payload bit: still parses, no longer verifies.

@@ -28,8 +28,6 @@ pub const BADGE_ARGON2_M_KIB: u32 = 32 * 1024;
 /// Argon2id passes of the badge KDF.
 pub const BADGE_ARGON2_T: u32 = 3;
 
-
-
 /// The checkout proof of the guest check-in at `minute`.
 pub fn checkout_proof(secret: &DailyTracingSecret, user_id: &UserId, minute: UnixMinute) -> CheckoutProof {
     let mac = Zeroizing::new(crypto::hmac_sha256(

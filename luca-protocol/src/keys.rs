@@ -2,7 +2,7 @@
 //!
 //! | key | type | held by | purpose |
 //! |---|---|---|---|
-//! | trust anchor | [`TrustAnchorKey`] → [`SignaturePublicKey`] | system operator, offline | issues [`HealthOfficeCertificate`](crate::HealthOfficeCertificate)s and the [`RegistrarCertificate`](crate::RegistrarCertificate) |
+//! | trust anchor | [`TrustAnchorKey`] → [`SignaturePublicKey`] | system operator, offline | issues [`HealthOfficeCertificate`](crate::signed::health_office_certificate::HealthOfficeCertificate)s and the [`RegistrarCertificate`](crate::signed::registrar_certificate::RegistrarCertificate) |
 //! | registrar | [`RegistrarKey`] | operator | signs venue descriptors and badge attestations |
 //! | health-office signing | [`HealthOfficeSigningKey`] | each health office | signs daily key announcements, tracing requests, notification lists |
 //! | health-office encryption | [`HealthOfficeEncryptionKey`] → [`EncryptionPublicKey`] | each health office | receives daily key shares and consent responses |
@@ -219,10 +219,7 @@ mod tests {
         let pk = VenuePrivateKey::generate(&mut rng).public_key();
         let bytes = pk.to_bytes();
         assert_eq!(EncryptionPublicKey::from_slice(&bytes).unwrap(), pk);
-        assert!(matches!(
-            EncryptionPublicKey::from_slice(&bytes[..33]),
-            Err(DecodeError::WrongLength { .. })
-        ));
+        assert!(matches!(EncryptionPublicKey::from_slice(&bytes[..33]), Err(DecodeError::WrongLength { .. })));
         let mut bad = bytes;
         bad[64] ^= 1;
         assert!(matches!(EncryptionPublicKey::from_slice(&bad), Err(DecodeError::InvalidPoint { .. })));

@@ -1,5 +1,72 @@
-//! luca-protocol
+//! # luca-protocol — the sans-I/O core of the luca check-in and tracing protocol
+//!
+//! Identifiers, keys, derivations, wire formats, QR payloads, HPKE sealing,
+//! COSE signatures, certificates and server-side validation for protocol
+//! version 1, specified normatively in `docs/PROTOCOL.md`. This crate performs
+//! no I/O and reads no clock: time ([`time::UnixTime`]) and randomness (any
+//! `rand_core::CryptoRng`) are parameters, so with a seeded RNG every output
+//! is reproducible byte for byte — the test vectors in `test-vectors/v1/`
+//! depend on it.
+//!
+//! ## Which type do I use?
+//!
+//! | you are | you need | types |
+//! |---|---|---|
+//! | guest app | a check-in QR for this minute | [`qr::guest::GuestCheckInQr::seal`], [`derive::guest_trace_id`] |
+//! | guest app | contact data, checkout, history share | [`messages::contact_data::ContactData`], [`messages::checkout::Checkout`], [`messages::history_share::HistoryShare`] |
+//! | guest app | a printed venue QR | [`qr::venue::VenueQr::from_url`] → [`signed::venue_descriptor::VenueDescriptorIn::verify`] |
+//! | scanner | decode what it scanned | [`qr::badge::ScannedQr::from_text`] |
+//! | scanner, self check-in | a check-in record for the server | [`messages::checkin_record::CheckInRecord::seal`] |
+//! | venue owner | open records, consent to a tracing request | [`messages::checkin_record::CheckInRecordIn::open`], [`messages::tracing_request::TracingRequestIn::verify`], [`messages::consent_response::ConsentResponseBuilder`] |
+//! | health office | certificates, daily keys and their shares | [`signed::health_office_certificate`], [`signed::daily_key_announcement`], [`messages::key_share`] |
+//! | health office | tracing | [`messages::history_share::HistoryShareIn::open`], [`messages::tracing_request::TracingRequest::sign`], [`messages::consent_response::ConsentResponseIn::open`], [`messages::notification_list::NotificationList::build`] |
+//! | server | validate what it receives, without any secret | every `XxxIn::from_slice`, signature checks (`verify`), [`messages::checkin_record::CheckInRecordIn::check_freshness`], [`messages::checkout::CheckoutIn::verify`], [`messages::contact_data::ContactDataIn::is_update_of`], [`tan::Tan::parse`] |
+//! | anyone | render a QR code | [`qr::render`] |
+//!
+//! Every decoder is total: size cap first, version first, exact lengths, no
+//! trailing bytes, deterministic CBOR only, bounded nesting; every failure is
+//! a specific [`error::DecodeError`]. Parsing yields an unverified `XxxIn`;
+//! only verification (`verify`) or decryption (`open`) yields the type the
+//! role crates accept. Decryption failures are deliberately opaque
+//! ([`error::OpenError::DecryptionFailed`]).
+//!
+//! ## Example: a guest QR from seal to health office
+//!
+//! ```
+//! use luca_protocol::derive;
+//! use luca_protocol::ids::{DailyKeyId, UserId};
+//! use luca_protocol::keys::DailyPrivateKey;
+//! use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
+//! use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
+//! use luca_protocol::time::UnixTime;
+//! use rand_core::SeedableRng;
+//!
+//! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+//! let now = UnixTime(1_795_942_800);
+//! // Health office: today's daily key (its announcement is signed and certified in practice).
+//! let daily = DailyPrivateKey::generate(&mut rng);
+//! let key_id = DailyKeyId::for_day(now.day());
+//! // Guest: secrets, trace id for this minute, QR sealed to the daily key.
+//! let user_id = UserId::random(&mut rng);
+//! let data_secret = DataSecret::random(&mut rng);
+//! let tracing = DailyTracingSecret::random(&mut rng);
+//! let trace_id = derive::guest_trace_id(&tracing, &user_id, now.minute());
+//! let flags = QrFlags { device_type: DeviceType::Android, entry_policy: 0 };
+//! let qr = GuestCheckInQr::seal(
+//!     &mut rng, key_id, &daily.public_key(), flags, now.minute(), trace_id, &user_id, &data_secret,
+//! )?;
+//! let text = qr.to_base32(); // 175 characters: a version-7 QR code at EC level M
+//! assert_eq!(text.len(), 175);
+//! // Scanner: decode (checksum, version, lengths) — no secret needed.
+//! let scanned = GuestCheckInQr::from_base32(&text)?;
+//! assert_eq!(scanned.trace_id(), trace_id);
+//! // Health office: open the inner layer with the daily key.
+//! let secrets = scanned.open(&daily)?;
+//! assert_eq!(secrets.user_id, user_id);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
+
 pub(crate) mod cbor;
 pub(crate) mod cose;
 pub(crate) mod crypto;
@@ -14,4 +81,5 @@ pub mod secrets;
 pub mod signed;
 pub mod tan;
 pub mod time;
+
 pub use crypto::CryptoError;

@@ -72,8 +72,6 @@ macro_rules! secret_bytes {
     };
 }
 
-
-
 secret_bytes!(
     /// The guest's data secret (16 bytes): travels inside every check-in and
     /// derives the key of the guest's contact data.

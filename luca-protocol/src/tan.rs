@@ -102,11 +102,7 @@ impl Tan {
         }
         let mut idx = [0u8; SYMBOLS];
         let mut n = 0usize;
-        for c in text
-            .trim_matches(|c: char| c.is_ascii_whitespace())
-            .bytes()
-            .filter(|c| !matches!(c, b' ' | b'-'))
-        {
+        for c in text.trim_matches(|c: char| c.is_ascii_whitespace()).bytes().filter(|c| !matches!(c, b' ' | b'-')) {
             let i = symbol_index(c.to_ascii_uppercase()).ok_or(TanError::InvalidCharacter)?;
             if let Some(slot) = idx.get_mut(n) {
                 *slot = i;
@@ -131,10 +127,7 @@ impl Tan {
 impl fmt::Display for Tan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.as_str();
-        for (i, group) in [s.get(0..4), s.get(4..8), s.get(8..12)]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, group) in [s.get(0..4), s.get(4..8), s.get(8..12)].into_iter().enumerate() {
             if i > 0 {
                 f.write_str("-")?;
             }
@@ -177,10 +170,7 @@ fn draw_symbol<R: CryptoRng>(rng: &mut R) -> u8 {
 }
 
 fn symbol_index(c: u8) -> Option<u8> {
-    ALPHABET
-        .iter()
-        .position(|a| *a == c)
-        .and_then(|p| u8::try_from(p).ok())
+    ALPHABET.iter().position(|a| *a == c).and_then(|p| u8::try_from(p).ok())
 }
 
 fn to_ascii(idx: &[u8; SYMBOLS]) -> [u8; SYMBOLS] {
@@ -241,10 +231,7 @@ mod tests {
             assert_eq!(shown.as_bytes()[9], b'-');
             assert_eq!(Tan::parse(&shown).unwrap(), t);
             assert_eq!(Tan::parse(t.as_str()).unwrap(), t);
-            assert_eq!(
-                Tan::parse(&format!("  {}  ", shown.to_lowercase())).unwrap(),
-                t
-            );
+            assert_eq!(Tan::parse(&format!("  {}  ", shown.to_lowercase())).unwrap(), t);
             assert_eq!(Tan::parse(&shown.replace('-', " ")).unwrap(), t);
         }
     }
@@ -271,48 +258,21 @@ mod tests {
             for c in ALPHABET.iter().filter(|c| **c != s[pos]) {
                 let mut m = s.clone();
                 m[pos] = *c;
-                assert_eq!(
-                    Tan::parse(core::str::from_utf8(&m).unwrap()).unwrap_err(),
-                    TanError::BadCheckCharacter
-                );
+                assert_eq!(Tan::parse(core::str::from_utf8(&m).unwrap()).unwrap_err(), TanError::BadCheckCharacter);
             }
         }
     }
 
     #[test]
     fn decode_errors() {
-        assert_eq!(
-            Tan::parse("AAAA-AAAA-AAA").unwrap_err(),
-            TanError::WrongLength { got: 11 }
-        );
-        assert_eq!(
-            Tan::parse("AAAA-AAAA-AAAAA").unwrap_err(),
-            TanError::WrongLength { got: 13 }
-        );
-        assert_eq!(
-            Tan::parse("").unwrap_err(),
-            TanError::WrongLength { got: 0 }
-        );
-        assert_eq!(
-            Tan::parse(&"A".repeat(65)).unwrap_err(),
-            TanError::WrongLength { got: 65 }
-        );
-        assert_eq!(
-            Tan::parse("AAAA-AAAA-AAA0").unwrap_err(),
-            TanError::InvalidCharacter
-        );
-        assert_eq!(
-            Tan::parse("AAAA_AAAA_AAAA").unwrap_err(),
-            TanError::InvalidCharacter
-        );
-        assert_eq!(
-            Tan::parse("AAAA-AAAA-AAAÄ").unwrap_err(),
-            TanError::InvalidCharacter
-        );
-        assert_eq!(
-            Tan::parse("AAAA-AAAA-AAAC").unwrap_err(),
-            TanError::BadCheckCharacter
-        );
+        assert_eq!(Tan::parse("AAAA-AAAA-AAA").unwrap_err(), TanError::WrongLength { got: 11 });
+        assert_eq!(Tan::parse("AAAA-AAAA-AAAAA").unwrap_err(), TanError::WrongLength { got: 13 });
+        assert_eq!(Tan::parse("").unwrap_err(), TanError::WrongLength { got: 0 });
+        assert_eq!(Tan::parse(&"A".repeat(65)).unwrap_err(), TanError::WrongLength { got: 65 });
+        assert_eq!(Tan::parse("AAAA-AAAA-AAA0").unwrap_err(), TanError::InvalidCharacter);
+        assert_eq!(Tan::parse("AAAA_AAAA_AAAA").unwrap_err(), TanError::InvalidCharacter);
+        assert_eq!(Tan::parse("AAAA-AAAA-AAAÄ").unwrap_err(), TanError::InvalidCharacter);
+        assert_eq!(Tan::parse("AAAA-AAAA-AAAC").unwrap_err(), TanError::BadCheckCharacter);
         assert_eq!(TanError::BadCheckCharacter.kind(), "bad_check_character");
     }
 

@@ -18,8 +18,8 @@ use luca_protocol::CryptoError;
 use luca_protocol::error::{DecodeError, OpenError};
 use luca_protocol::ids::{DailyKeyId, TraceId, VenueId};
 use luca_protocol::keys::{EncryptionPublicKey, VenuePrivateKey};
-use luca_protocol::messages::contact_data::SealError;
 use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInRecordIn, InnerRecord};
+use luca_protocol::messages::contact_data::SealError;
 use luca_protocol::qr::guest::GuestCheckInQr;
 use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
 use luca_protocol::time::UnixTime;
@@ -133,7 +133,13 @@ pub struct Scanner {
 impl Scanner {
     /// A scanner for `venue_id` sealing to `venue_key`, with the default freshness window.
     pub fn new(venue_id: VenueId, venue_key: EncryptionPublicKey) -> Self {
-        Self { venue_id, venue_key, daily_keys: BTreeMap::new(), seen: HashMap::new(), window_secs: DEFAULT_FRESHNESS_SECS }
+        Self {
+            venue_id,
+            venue_key,
+            daily_keys: BTreeMap::new(),
+            seen: HashMap::new(),
+            window_secs: DEFAULT_FRESHNESS_SECS,
+        }
     }
 
     /// Sets the freshness window in seconds.
@@ -173,7 +179,8 @@ impl Scanner {
         }
         let trace_id = qr.trace_id();
         let minute = qr.minute();
-        let record = CheckInRecord::seal(rng, self.venue_id, &self.venue_key, &InnerRecord::Guest(qr), trace_id, minute)?;
+        let record =
+            CheckInRecord::seal(rng, self.venue_id, &self.venue_key, &InnerRecord::Guest(qr), trace_id, minute)?;
         self.seen.insert(trace_id, now);
         Ok(record)
     }

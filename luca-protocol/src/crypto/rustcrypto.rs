@@ -38,6 +38,7 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+#[cfg(test)]
 /// Constant-time check of an HMAC-SHA256 tag, possibly truncated (at least 16 bytes).
 pub(crate) fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(), CryptoError> {
     use subtle::ConstantTimeEq as _;
@@ -46,11 +47,7 @@ pub(crate) fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(
     }
     let full = hmac_sha256(key, &[msg]);
     let prefix = full.get(..tag.len()).ok_or(CryptoError)?;
-    if bool::from(prefix.ct_eq(tag)) {
-        Ok(())
-    } else {
-        Err(CryptoError)
-    }
+    if bool::from(prefix.ct_eq(tag)) { Ok(()) } else { Err(CryptoError) }
 }
 
 /// HKDF-SHA256 (RFC 5869): extract with `salt` (empty = zero salt), expand with `info` into `out`.
@@ -58,9 +55,7 @@ pub(crate) fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(
 /// Fails only if `out` is longer than 255 × 32 bytes.
 pub(crate) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
     let salt = if salt.is_empty() { None } else { Some(salt) };
-    hkdf::Hkdf::<sha2::Sha256>::new(salt, ikm)
-        .expand(info, out)
-        .map_err(|_| CryptoError)
+    hkdf::Hkdf::<sha2::Sha256>::new(salt, ikm).expand(info, out).map_err(|_| CryptoError)
 }
 
 /// HKDF-SHA256 extract step only (the PRK), for RFC 5869 vectors.
@@ -74,18 +69,18 @@ pub(crate) fn hkdf_sha256_extract(salt: &[u8], ikm: &[u8]) -> [u8; 32] {
 /// AES-GCM seal with a 128-bit key (the protocol's only key size), 96-bit nonce; returns `ct ‖ tag`.
 pub(crate) fn aes128gcm_seal(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let cipher = aes_gcm::Aes128Gcm::new(key.into());
-    cipher
-        .encrypt(nonce.into(), Payload { msg: pt, aad })
-        .map_err(|_| CryptoError)
+    cipher.encrypt(nonce.into(), Payload { msg: pt, aad }).map_err(|_| CryptoError)
 }
 
 /// AES-GCM open with a 128-bit key and 96-bit nonce; `ct` includes the 16-byte tag.
-pub(crate) fn aes128gcm_open(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub(crate) fn aes128gcm_open(
+    key: &[u8; 16],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    ct: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let cipher = aes_gcm::Aes128Gcm::new(key.into());
-    cipher
-        .decrypt(nonce.into(), Payload { msg: ct, aad })
-        .map(Zeroizing::new)
-        .map_err(|_| CryptoError)
+    cipher.decrypt(nonce.into(), Payload { msg: ct, aad }).map(Zeroizing::new).map_err(|_| CryptoError)
 }
 
 /// AES-256-GCM, used only to run third-party vectors.
@@ -272,13 +267,8 @@ impl HpkeSenderContext {
     /// `SetupBaseS(pkR, info)` with the ephemeral key drawn from `rng`.
     pub(crate) fn new<R: CryptoRng>(rng: &mut R, recipient: &EcPublic, info: &[u8]) -> Result<Self, CryptoError> {
         let pk = hpke_pk(recipient)?;
-        let (encapped, ctx) = hpke::setup_sender_with_rng::<Aead, Kdf, Kem>(
-            &hpke::OpModeS::Base,
-            &pk,
-            info,
-            rng,
-        )
-        .map_err(|_| CryptoError)?;
+        let (encapped, ctx) = hpke::setup_sender_with_rng::<Aead, Kdf, Kem>(&hpke::OpModeS::Base, &pk, info, rng)
+            .map_err(|_| CryptoError)?;
         let enc_bytes = encapped.to_bytes();
         let mut enc = [0u8; POINT_LEN];
         if enc_bytes.len() != POINT_LEN {
@@ -289,6 +279,7 @@ impl HpkeSenderContext {
     }
 
     /// The serialized `enc` (65-byte uncompressed point).
+    #[cfg(test)]
     pub(crate) fn enc(&self) -> [u8; POINT_LEN] {
         self.enc
     }
@@ -333,7 +324,13 @@ impl HpkeReceiverContext {
 }
 
 /// HPKE base-mode single-shot open. `enc` is the 65-byte uncompressed point.
-pub(crate) fn hpke_open(recipient: &EcSecret, enc: &[u8], info: &[u8], aad: &[u8], ct: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub(crate) fn hpke_open(
+    recipient: &EcSecret,
+    enc: &[u8],
+    info: &[u8],
+    aad: &[u8],
+    ct: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     HpkeReceiverContext::new(recipient, enc, info)?.open(aad, ct)
 }
 

@@ -18,27 +18,18 @@ use super::*;
 // Vector files (paths relative to this source file, so cwd-independent).
 // ---------------------------------------------------------------------------
 
-const AES_GCM: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/aes_gcm_test.json");
-const ECDH_ASN: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/ecdh_secp256r1_test.json");
+const AES_GCM: &str = include_str!("../../../test-vectors/third-party/wycheproof/aes_gcm_test.json");
+const ECDH_ASN: &str = include_str!("../../../test-vectors/third-party/wycheproof/ecdh_secp256r1_test.json");
 const ECDH_ECPOINT: &str =
     include_str!("../../../test-vectors/third-party/wycheproof/ecdh_secp256r1_ecpoint_test.json");
-const ECDSA_DER: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_test.json");
-const ECDSA_P1363: &str = include_str!(
-    "../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json"
-);
-const HKDF_WP: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/hkdf_sha256_test.json");
-const HMAC_WP: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/hmac_sha256_test.json");
-const RFC4231: &str =
-    include_str!("../../../test-vectors/third-party/rfc/rfc4231_hmac_sha256.json");
-const RFC5869: &str =
-    include_str!("../../../test-vectors/third-party/rfc/rfc5869_hkdf_sha256.json");
-const RFC9180: &str =
-    include_str!("../../../test-vectors/third-party/hpke/rfc9180_p256_sha256_aesgcm.json");
+const ECDSA_DER: &str = include_str!("../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_test.json");
+const ECDSA_P1363: &str =
+    include_str!("../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json");
+const HKDF_WP: &str = include_str!("../../../test-vectors/third-party/wycheproof/hkdf_sha256_test.json");
+const HMAC_WP: &str = include_str!("../../../test-vectors/third-party/wycheproof/hmac_sha256_test.json");
+const RFC4231: &str = include_str!("../../../test-vectors/third-party/rfc/rfc4231_hmac_sha256.json");
+const RFC5869: &str = include_str!("../../../test-vectors/third-party/rfc/rfc5869_hkdf_sha256.json");
+const RFC9180: &str = include_str!("../../../test-vectors/third-party/hpke/rfc9180_p256_sha256_aesgcm.json");
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -50,30 +41,22 @@ fn parse(text: &str, file: &str) -> Value {
 
 /// Hex field `key` of `obj`, decoded.
 fn hx(obj: &Value, key: &str) -> Vec<u8> {
-    let s = obj[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("field {key} missing or not a string"));
+    let s = obj[key].as_str().unwrap_or_else(|| panic!("field {key} missing or not a string"));
     hex::decode(s).unwrap_or_else(|e| panic!("field {key}: bad hex: {e}"))
 }
 
 /// Integer field `key` of `obj` as usize.
 fn num(obj: &Value, key: &str) -> usize {
-    let n = obj[key]
-        .as_u64()
-        .unwrap_or_else(|| panic!("field {key} missing or not an integer"));
+    let n = obj[key].as_u64().unwrap_or_else(|| panic!("field {key} missing or not an integer"));
     usize::try_from(n).expect("integer fits usize")
 }
 
 fn text<'a>(obj: &'a Value, key: &str) -> &'a str {
-    obj[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("field {key} missing or not a string"))
+    obj[key].as_str().unwrap_or_else(|| panic!("field {key} missing or not a string"))
 }
 
 fn arr<'a>(obj: &'a Value, key: &str) -> &'a [Value] {
-    obj[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("field {key} missing or not an array"))
+    obj[key].as_array().unwrap_or_else(|| panic!("field {key} missing or not an array"))
 }
 
 /// The Wycheproof verdict of one test.
@@ -102,11 +85,7 @@ fn wycheproof_tests(doc: &Value, file: &str) -> Vec<(Value, Value)> {
             out.push((g.clone(), t.clone()));
         }
     }
-    assert_eq!(
-        out.len(),
-        num(doc, "numberOfTests"),
-        "{file}: numberOfTests mismatch"
-    );
+    assert_eq!(out.len(), num(doc, "numberOfTests"), "{file}: numberOfTests mismatch");
     out
 }
 
@@ -119,10 +98,7 @@ fn tc_id(t: &Value) -> u64 {
 fn scalar32(raw: &[u8], id: u64) -> [u8; 32] {
     let mut start = 0;
     while raw.len() - start > 32 {
-        assert_eq!(
-            raw[start], 0,
-            "tcId {id}: private key longer than 32 bytes with non-zero prefix"
-        );
+        assert_eq!(raw[start], 0, "tcId {id}: private key longer than 32 bytes with non-zero prefix");
         start += 1;
     }
     let digits = &raw[start..];
@@ -143,8 +119,7 @@ fn wycheproof_aes_gcm() {
     let (mut skip_key192, mut skip_iv) = (0usize, 0usize);
     for (g, t) in wycheproof_tests(&doc, file) {
         let id = tc_id(&t);
-        let (key_size, iv_size, tag_size) =
-            (num(&g, "keySize"), num(&g, "ivSize"), num(&g, "tagSize"));
+        let (key_size, iv_size, tag_size) = (num(&g, "keySize"), num(&g, "ivSize"), num(&g, "tagSize"));
         if iv_size != 96 || tag_size != 128 {
             skip_iv += 1;
             continue;
@@ -153,33 +128,20 @@ fn wycheproof_aes_gcm() {
             skip_key192 += 1;
             continue;
         }
-        let (key, iv, aad, msg, ct, tag) = (
-            hx(&t, "key"),
-            hx(&t, "iv"),
-            hx(&t, "aad"),
-            hx(&t, "msg"),
-            hx(&t, "ct"),
-            hx(&t, "tag"),
-        );
+        let (key, iv, aad, msg, ct, tag) =
+            (hx(&t, "key"), hx(&t, "iv"), hx(&t, "aad"), hx(&t, "msg"), hx(&t, "ct"), hx(&t, "tag"));
         let nonce: [u8; 12] = iv.as_slice().try_into().expect("96-bit iv");
         let mut ct_tag = ct.clone();
         ct_tag.extend_from_slice(&tag);
-        let (sealed, opened): (Result<Vec<u8>, CryptoError>, Result<Vec<u8>, CryptoError>) =
-            if key_size == 128 {
-                let k: [u8; 16] = key.as_slice().try_into().expect("128-bit key");
-                ran128 += 1;
-                (
-                    aes128gcm_seal(&k, &nonce, &aad, &msg),
-                    aes128gcm_open(&k, &nonce, &aad, &ct_tag).map(|p| p.to_vec()),
-                )
-            } else {
-                let k: [u8; 32] = key.as_slice().try_into().expect("256-bit key");
-                ran256 += 1;
-                (
-                    aes256gcm_seal(&k, &nonce, &aad, &msg),
-                    aes256gcm_open(&k, &nonce, &aad, &ct_tag),
-                )
-            };
+        let (sealed, opened): (Result<Vec<u8>, CryptoError>, Result<Vec<u8>, CryptoError>) = if key_size == 128 {
+            let k: [u8; 16] = key.as_slice().try_into().expect("128-bit key");
+            ran128 += 1;
+            (aes128gcm_seal(&k, &nonce, &aad, &msg), aes128gcm_open(&k, &nonce, &aad, &ct_tag).map(|p| p.to_vec()))
+        } else {
+            let k: [u8; 32] = key.as_slice().try_into().expect("256-bit key");
+            ran256 += 1;
+            (aes256gcm_seal(&k, &nonce, &aad, &msg), aes256gcm_open(&k, &nonce, &aad, &ct_tag))
+        };
         match verdict(&t) {
             Verdict::Valid => {
                 valid += 1;
@@ -240,11 +202,7 @@ fn wycheproof_ecdh_ecpoint() {
         let unc = EcPublic::from_uncompressed(&public);
         let cmp = EcPublic::from_compressed(&public);
         // The strict parsers accept exactly the points of their own length that decode.
-        assert_eq!(
-            unc.is_ok(),
-            public.len() == POINT_LEN && any.is_ok(),
-            "tcId {id}: from_uncompressed disagrees"
-        );
+        assert_eq!(unc.is_ok(), public.len() == POINT_LEN && any.is_ok(), "tcId {id}: from_uncompressed disagrees");
         assert_eq!(
             cmp.is_ok(),
             public.len() == COMPRESSED_POINT_LEN && any.is_ok(),
@@ -257,13 +215,8 @@ fn wycheproof_ecdh_ecpoint() {
         match verdict(&t) {
             Verdict::Valid => {
                 valid += 1;
-                let ss =
-                    result.unwrap_or_else(|_| panic!("tcId {id}: valid public point rejected"));
-                assert_eq!(
-                    ss.as_slice(),
-                    shared.as_slice(),
-                    "tcId {id}: shared secret mismatch"
-                );
+                let ss = result.unwrap_or_else(|_| panic!("tcId {id}: valid public point rejected"));
+                assert_eq!(ss.as_slice(), shared.as_slice(), "tcId {id}: shared secret mismatch");
                 assert!(
                     public.len() == POINT_LEN && unc.is_ok(),
                     "tcId {id}: valid 65-byte point not accepted by from_uncompressed"
@@ -327,8 +280,7 @@ fn parse_spki(der: &[u8]) -> Spki {
 fn wycheproof_ecdh() {
     let file = "wycheproof/ecdh_secp256r1_test.json";
     let doc = parse(ECDH_ASN, file);
-    let (mut ran, mut valid, mut invalid_spki, mut invalid_point) =
-        (0usize, 0usize, 0usize, 0usize);
+    let (mut ran, mut valid, mut invalid_spki, mut invalid_point) = (0usize, 0usize, 0usize, 0usize);
     let (mut acc_spki, mut acc_point, mut acc_accepted) = (0usize, Vec::new(), Vec::new());
     let mut skipped_valid = Vec::new();
     for (g, t) in wycheproof_tests(&doc, file) {
@@ -343,13 +295,8 @@ fn wycheproof_ecdh() {
                 Spki::Point(p) => {
                     ran += 1;
                     valid += 1;
-                    let ss = ecdh(&t, p)
-                        .unwrap_or_else(|_| panic!("tcId {id}: valid public key rejected"));
-                    assert_eq!(
-                        ss.as_slice(),
-                        shared.as_slice(),
-                        "tcId {id}: shared secret mismatch"
-                    );
+                    let ss = ecdh(&t, p).unwrap_or_else(|_| panic!("tcId {id}: valid public key rejected"));
+                    assert_eq!(ss.as_slice(), shared.as_slice(), "tcId {id}: shared secret mismatch");
                 }
             },
             Verdict::Invalid => {
@@ -358,11 +305,7 @@ fn wycheproof_ecdh() {
                     Spki::Unsupported => invalid_spki += 1,
                     Spki::Point(p) => {
                         let r = ecdh(&t, p);
-                        assert!(
-                            r.is_err(),
-                            "tcId {id}: invalid public key accepted, shared {:?}",
-                            r.map(hex::encode)
-                        );
+                        assert!(r.is_err(), "tcId {id}: invalid public key accepted, shared {:?}", r.map(hex::encode));
                         invalid_point += 1;
                     }
                 }
@@ -396,10 +339,7 @@ fn wycheproof_ecdh() {
         skipped_valid.len()
     );
     // Every valid case uses the exact uncompressed P-256 SPKI, so nothing is skipped.
-    assert!(
-        skipped_valid.is_empty(),
-        "valid cases with unsupported SPKI: {skipped_valid:?}"
-    );
+    assert!(skipped_valid.is_empty(), "valid cases with unsupported SPKI: {skipped_valid:?}");
     assert_eq!((ran, valid, invalid_spki + invalid_point), (612, 330, 52));
     // Invalid: 27 are other curves (WrongCurve), explicit bogus parameters or a
     // broken encoding (SPKI check); 25 are off-curve / twist points (point decoding).
@@ -409,10 +349,7 @@ fn wycheproof_ecdh() {
     // SPKI check; tcId 605
     // (last byte of the BIT STRING modified) is off the curve; tcId 2 (valid
     // compressed point) is accepted with the right secret.
-    assert_eq!(
-        (acc_spki, acc_point, acc_accepted),
-        (228, vec![605], vec![2])
-    );
+    assert_eq!((acc_spki, acc_point, acc_accepted), (228, vec![605], vec![2]));
 }
 
 // ---------------------------------------------------------------------------
@@ -458,33 +395,17 @@ fn run_ecdsa(text_json: &str, file: &str, p1363: bool) -> (usize, usize, usize, 
     for (g, t) in wycheproof_tests(&doc, file) {
         let id = tc_id(&t);
         let key_hex = hx(&g["publicKey"], "uncompressed");
-        assert_eq!(
-            key_hex.len(),
-            POINT_LEN,
-            "tcId {id}: public key not 65 bytes"
-        );
-        let pk = EcPublic::from_uncompressed(&key_hex)
-            .unwrap_or_else(|_| panic!("tcId {id}: public key rejected"));
+        assert_eq!(key_hex.len(), POINT_LEN, "tcId {id}: public key not 65 bytes");
+        let pk = EcPublic::from_uncompressed(&key_hex).unwrap_or_else(|_| panic!("tcId {id}: public key rejected"));
         assert_eq!(text(&g, "sha"), "SHA-256");
         let (msg, sig) = (hx(&t, "msg"), hx(&t, "sig"));
-        let r = if p1363 {
-            pk.verify(&msg, &sig)
-        } else {
-            pk.verify_der(&msg, &sig)
-        };
-        let flags: Vec<&str> = arr(&t, "flags")
-            .iter()
-            .map(|f| f.as_str().expect("flag"))
-            .collect();
+        let r = if p1363 { pk.verify(&msg, &sig) } else { pk.verify_der(&msg, &sig) };
+        let flags: Vec<&str> = arr(&t, "flags").iter().map(|f| f.as_str().expect("flag")).collect();
         ran += 1;
         match verdict(&t) {
             Verdict::Valid => {
                 valid += 1;
-                assert!(
-                    r.is_ok(),
-                    "tcId {id}: valid signature rejected (flags {flags:?}, {})",
-                    text(&t, "comment")
-                );
+                assert!(r.is_ok(), "tcId {id}: valid signature rejected (flags {flags:?}, {})", text(&t, "comment"));
                 let s = if p1363 { be32(&sig[32..]) } else { der_s(&sig) };
                 let s = s.unwrap_or_else(|| panic!("tcId {id}: cannot extract s"));
                 if s.as_slice() > half_n.as_slice() {
@@ -493,11 +414,7 @@ fn run_ecdsa(text_json: &str, file: &str, p1363: bool) -> (usize, usize, usize, 
             }
             Verdict::Invalid => {
                 invalid += 1;
-                assert!(
-                    r.is_err(),
-                    "tcId {id}: invalid signature accepted (flags {flags:?}, {})",
-                    text(&t, "comment")
-                );
+                assert!(r.is_err(), "tcId {id}: invalid signature accepted (flags {flags:?}, {})", text(&t, "comment"));
             }
             Verdict::Acceptable => acceptable.push((id, r.is_ok())),
         }
@@ -511,21 +428,13 @@ fn run_ecdsa(text_json: &str, file: &str, p1363: bool) -> (usize, usize, usize, 
 
 #[test]
 fn wycheproof_ecdsa_der() {
-    let counts = run_ecdsa(
-        ECDSA_DER,
-        "wycheproof/ecdsa_secp256r1_sha256_test.json",
-        false,
-    );
+    let counts = run_ecdsa(ECDSA_DER, "wycheproof/ecdsa_secp256r1_sha256_test.json", false);
     assert_eq!(counts, (484, 174, 310, 0));
 }
 
 #[test]
 fn wycheproof_ecdsa_p1363() {
-    let counts = run_ecdsa(
-        ECDSA_P1363,
-        "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json",
-        true,
-    );
+    let counts = run_ecdsa(ECDSA_P1363, "wycheproof/ecdsa_secp256r1_sha256_p1363_test.json", true);
     assert_eq!(counts, (262, 173, 89, 0));
 }
 
@@ -565,8 +474,7 @@ fn wycheproof_hkdf() {
 fn wycheproof_hmac() {
     let file = "wycheproof/hmac_sha256_test.json";
     let doc = parse(HMAC_WP, file);
-    let (mut ran, mut full, mut truncated, mut valid, mut invalid) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut ran, mut full, mut truncated, mut valid, mut invalid) = (0usize, 0usize, 0usize, 0usize, 0usize);
     let mut skipped = 0usize;
     for (g, t) in wycheproof_tests(&doc, file) {
         let id = tc_id(&t);
@@ -589,27 +497,13 @@ fn wycheproof_hmac() {
         match verdict(&t) {
             Verdict::Valid => {
                 valid += 1;
-                assert_eq!(
-                    &computed[..tag.len()],
-                    tag.as_slice(),
-                    "tcId {id}: tag mismatch"
-                );
-                assert!(
-                    verified.is_ok(),
-                    "tcId {id}: hmac_sha256_verify rejected a valid tag"
-                );
+                assert_eq!(&computed[..tag.len()], tag.as_slice(), "tcId {id}: tag mismatch");
+                assert!(verified.is_ok(), "tcId {id}: hmac_sha256_verify rejected a valid tag");
             }
             Verdict::Invalid => {
                 invalid += 1;
-                assert_ne!(
-                    &computed[..tag.len()],
-                    tag.as_slice(),
-                    "tcId {id}: modified tag equals computed tag"
-                );
-                assert!(
-                    verified.is_err(),
-                    "tcId {id}: hmac_sha256_verify accepted an invalid tag"
-                );
+                assert_ne!(&computed[..tag.len()], tag.as_slice(), "tcId {id}: modified tag equals computed tag");
+                assert!(verified.is_err(), "tcId {id}: hmac_sha256_verify accepted an invalid tag");
             }
             Verdict::Acceptable => panic!("tcId {id}: unexpected acceptable case"),
         }
@@ -632,26 +526,12 @@ fn rfc4231_hmac() {
         let (key, msg, md) = (hx(t, "Key"), hx(t, "Msg"), hx(t, "MD"));
         assert_eq!(msg.len() * 8, num(t, "Len"), "case {idx}: Len");
         assert_eq!(md.len(), 32, "case {idx}: MD must be a full 256-bit tag");
-        assert_eq!(
-            hmac_sha256(&key, &[&msg]).as_slice(),
-            md.as_slice(),
-            "case {idx}: MD mismatch"
-        );
+        assert_eq!(hmac_sha256(&key, &[&msg]).as_slice(), md.as_slice(), "case {idx}: MD mismatch");
         // Split the message into two parts to exercise the multi-part interface.
         let (a, b) = msg.split_at(msg.len() / 2);
-        assert_eq!(
-            hmac_sha256(&key, &[a, b]).as_slice(),
-            md.as_slice(),
-            "case {idx}: multi-part MD mismatch"
-        );
-        assert!(
-            hmac_sha256_verify(&key, &msg, &md).is_ok(),
-            "case {idx}: verify failed"
-        );
-        assert!(
-            hmac_sha256_verify(&key, &msg, &md[..16]).is_ok(),
-            "case {idx}: 128-bit truncated verify failed"
-        );
+        assert_eq!(hmac_sha256(&key, &[a, b]).as_slice(), md.as_slice(), "case {idx}: multi-part MD mismatch");
+        assert!(hmac_sha256_verify(&key, &msg, &md).is_ok(), "case {idx}: verify failed");
+        assert!(hmac_sha256_verify(&key, &msg, &md[..16]).is_ok(), "case {idx}: 128-bit truncated verify failed");
         ran += 1;
     }
     eprintln!(
@@ -670,21 +550,10 @@ fn rfc5869_hkdf() {
     for t in arr(&doc, "tests") {
         let count = num(t, "COUNT");
         assert_eq!(text(t, "Hash"), "SHA-256");
-        let (ikm, salt, info, prk, okm) = (
-            hx(t, "IKM"),
-            hx(t, "salt"),
-            hx(t, "info"),
-            hx(t, "PRK"),
-            hx(t, "OKM"),
-        );
-        assert_eq!(
-            hkdf_sha256_extract(&salt, &ikm).as_slice(),
-            prk.as_slice(),
-            "COUNT {count}: PRK mismatch"
-        );
+        let (ikm, salt, info, prk, okm) = (hx(t, "IKM"), hx(t, "salt"), hx(t, "info"), hx(t, "PRK"), hx(t, "OKM"));
+        assert_eq!(hkdf_sha256_extract(&salt, &ikm).as_slice(), prk.as_slice(), "COUNT {count}: PRK mismatch");
         let mut out = vec![0u8; num(t, "L")];
-        hkdf_sha256(&salt, &ikm, &info, &mut out)
-            .unwrap_or_else(|_| panic!("COUNT {count}: hkdf failed"));
+        hkdf_sha256(&salt, &ikm, &info, &mut out).unwrap_or_else(|_| panic!("COUNT {count}: hkdf failed"));
         assert_eq!(out, okm, "COUNT {count}: OKM mismatch");
         ran += 1;
     }
@@ -705,10 +574,7 @@ struct FixedBytesRng {
 
 impl FixedBytesRng {
     fn new(bytes: &[u8]) -> Self {
-        Self {
-            bytes: bytes.to_vec(),
-            pos: 0,
-        }
+        Self { bytes: bytes.to_vec(), pos: 0 }
     }
 
     fn exhausted(&self) -> bool {
@@ -733,11 +599,7 @@ impl rand_core::TryRng for FixedBytesRng {
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
         let end = self.pos + dst.len();
-        assert!(
-            end <= self.bytes.len(),
-            "FixedBytesRng: asked for more than the {} fixed bytes",
-            self.bytes.len()
-        );
+        assert!(end <= self.bytes.len(), "FixedBytesRng: asked for more than the {} fixed bytes", self.bytes.len());
         dst.copy_from_slice(&self.bytes[self.pos..end]);
         self.pos = end;
         Ok(())
@@ -753,12 +615,7 @@ fn hpke_entries() -> Vec<Value> {
         // Fallback: one compact JSON object per line.
         _ => RFC9180
             .lines()
-            .map(|l| {
-                l.trim()
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .trim_end_matches(',')
-            })
+            .map(|l| l.trim().trim_start_matches('[').trim_end_matches(']').trim_end_matches(','))
             .filter(|l| !l.is_empty())
             .map(|l| parse(l, file))
             .collect(),
@@ -771,12 +628,7 @@ fn entry_name(e: &Value) -> String {
 
 /// Checks the suite of an entry (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256).
 fn check_suite(e: &Value) {
-    assert_eq!(
-        (num(e, "kem_id"), num(e, "kdf_id")),
-        (16, 1),
-        "{}: unexpected suite",
-        entry_name(e)
-    );
+    assert_eq!((num(e, "kem_id"), num(e, "kdf_id")), (16, 1), "{}: unexpected suite", entry_name(e));
 }
 
 #[test]
@@ -784,15 +636,8 @@ fn rfc9180_hpke_base_mode_wrapper() {
     let file = "hpke/rfc9180_p256_sha256_aesgcm.json";
     let entries = hpke_entries();
     assert_eq!(entries.len(), 8, "{file}: expected 8 entries");
-    let base: Vec<&Value> = entries
-        .iter()
-        .filter(|e| num(e, "mode") == 0 && num(e, "aead_id") == 1)
-        .collect();
-    assert_eq!(
-        base.len(),
-        1,
-        "{file}: expected exactly one mode 0 / aead 1 entry"
-    );
+    let base: Vec<&Value> = entries.iter().filter(|e| num(e, "mode") == 0 && num(e, "aead_id") == 1).collect();
+    assert_eq!(base.len(), 1, "{file}: expected exactly one mode 0 / aead 1 entry");
     let e = base[0];
     check_suite(e);
     let info = hx(e, "info");
@@ -801,58 +646,34 @@ fn rfc9180_hpke_base_mode_wrapper() {
 
     // Recipient key pair via our DeriveKeyPair.
     let sk_r = hpke_derive_keypair(&hx(e, "ikmR")).expect("DeriveKeyPair(ikmR)");
-    assert_eq!(
-        sk_r.to_bytes().as_slice(),
-        hx(e, "skRm").as_slice(),
-        "skRm mismatch"
-    );
+    assert_eq!(sk_r.to_bytes().as_slice(), hx(e, "skRm").as_slice(), "skRm mismatch");
     let pk_r = sk_r.public();
-    assert_eq!(
-        pk_r.to_uncompressed().as_slice(),
-        hx(e, "pkRm").as_slice(),
-        "pkRm mismatch"
-    );
+    assert_eq!(pk_r.to_uncompressed().as_slice(), hx(e, "pkRm").as_slice(), "pkRm mismatch");
     assert!(EcPublic::from_uncompressed(&hx(e, "pkRm")).expect("pkRm parses") == pk_r);
     // Ephemeral key pair via our DeriveKeyPair as well.
     let sk_e = hpke_derive_keypair(&hx(e, "ikmE")).expect("DeriveKeyPair(ikmE)");
-    assert_eq!(
-        sk_e.to_bytes().as_slice(),
-        hx(e, "skEm").as_slice(),
-        "skEm mismatch"
-    );
-    assert_eq!(
-        sk_e.public().to_uncompressed().as_slice(),
-        enc_expected.as_slice(),
-        "pkEm mismatch"
-    );
+    assert_eq!(sk_e.to_bytes().as_slice(), hx(e, "skEm").as_slice(), "skEm mismatch");
+    assert_eq!(sk_e.public().to_uncompressed().as_slice(), enc_expected.as_slice(), "pkEm mismatch");
 
     // Sender context: the RNG yields ikmE, so enc must be pkEm.
     let mut rng = FixedBytesRng::new(&hx(e, "ikmE"));
     let mut sender = HpkeSenderContext::new(&mut rng, &pk_r, &info).expect("SetupBaseS");
     assert!(rng.exhausted(), "sender did not consume exactly ikmE");
-    assert_eq!(
-        sender.enc().as_slice(),
-        enc_expected.as_slice(),
-        "enc mismatch"
-    );
+    assert_eq!(sender.enc().as_slice(), enc_expected.as_slice(), "enc mismatch");
     let mut receiver = HpkeReceiverContext::new(&sk_r, &enc_expected, &info).expect("SetupBaseR");
 
     let encryptions = arr(e, "encryptions");
     let mut sealed = 0usize;
     for (seq, enc) in encryptions.iter().enumerate() {
         let (aad, ct, pt) = (hx(enc, "aad"), hx(enc, "ct"), hx(enc, "pt"));
-        let got = sender
-            .seal(&aad, &pt)
-            .unwrap_or_else(|_| panic!("seal seq {seq} failed"));
+        let got = sender.seal(&aad, &pt).unwrap_or_else(|_| panic!("seal seq {seq} failed"));
         assert_eq!(got, ct, "seal seq {seq}: ct mismatch");
         sealed += 1;
     }
     let mut opened = 0usize;
     for (seq, enc) in encryptions.iter().enumerate() {
         let (aad, ct, pt) = (hx(enc, "aad"), hx(enc, "ct"), hx(enc, "pt"));
-        let got = receiver
-            .open(&aad, &ct)
-            .unwrap_or_else(|_| panic!("open seq {seq} failed"));
+        let got = receiver.open(&aad, &ct).unwrap_or_else(|_| panic!("open seq {seq} failed"));
         assert_eq!(got.as_slice(), pt.as_slice(), "open seq {seq}: pt mismatch");
         opened += 1;
     }
@@ -861,12 +682,8 @@ fn rfc9180_hpke_base_mode_wrapper() {
         let (ctx, want) = (hx(x, "exporter_context"), hx(x, "exported_value"));
         let mut out_s = vec![0u8; num(x, "L")];
         let mut out_r = vec![0u8; num(x, "L")];
-        sender
-            .export(&ctx, &mut out_s)
-            .unwrap_or_else(|_| panic!("sender export {i} failed"));
-        receiver
-            .export(&ctx, &mut out_r)
-            .unwrap_or_else(|_| panic!("receiver export {i} failed"));
+        sender.export(&ctx, &mut out_s).unwrap_or_else(|_| panic!("sender export {i} failed"));
+        receiver.export(&ctx, &mut out_r).unwrap_or_else(|_| panic!("receiver export {i} failed"));
         assert_eq!(out_s, want, "sender export {i} mismatch");
         assert_eq!(out_r, want, "receiver export {i} mismatch");
         exports += 1;
@@ -875,32 +692,14 @@ fn rfc9180_hpke_base_mode_wrapper() {
     // Single-shot API: seq 0 of a fresh context equals encryption 0.
     let first = &encryptions[0];
     let mut rng = FixedBytesRng::new(&hx(e, "ikmE"));
-    let one =
-        hpke_seal(&mut rng, &pk_r, &info, &hx(first, "aad"), &hx(first, "pt")).expect("hpke_seal");
+    let one = hpke_seal(&mut rng, &pk_r, &info, &hx(first, "aad"), &hx(first, "pt")).expect("hpke_seal");
     assert!(rng.exhausted(), "hpke_seal did not consume exactly ikmE");
-    assert_eq!(
-        one.enc.as_slice(),
-        enc_expected.as_slice(),
-        "hpke_seal enc mismatch"
-    );
+    assert_eq!(one.enc.as_slice(), enc_expected.as_slice(), "hpke_seal enc mismatch");
     assert_eq!(one.ct, hx(first, "ct"), "hpke_seal ct mismatch");
     let pt = hpke_open(&sk_r, &one.enc, &info, &hx(first, "aad"), &one.ct).expect("hpke_open");
-    assert_eq!(
-        pt.as_slice(),
-        hx(first, "pt").as_slice(),
-        "hpke_open pt mismatch"
-    );
+    assert_eq!(pt.as_slice(), hx(first, "pt").as_slice(), "hpke_open pt mismatch");
     // A later ciphertext must not open as sequence number 0.
-    assert!(
-        hpke_open(
-            &sk_r,
-            &one.enc,
-            &info,
-            &hx(&encryptions[1], "aad"),
-            &hx(&encryptions[1], "ct")
-        )
-        .is_err()
-    );
+    assert!(hpke_open(&sk_r, &one.enc, &info, &hx(&encryptions[1], "aad"), &hx(&encryptions[1], "ct")).is_err());
 
     eprintln!(
         "{file}: entry {}: ran {sealed} seals + {opened} opens ({} encryptions) and {exports} exports on both sides \
@@ -926,34 +725,14 @@ fn run_hpke_crate<A: hpke::aead::Aead>(e: &Value) -> (usize, usize) {
     let enc_expected = hx(e, "enc");
 
     let (sk_r, pk_r) = HKem::derive_keypair(&hx(e, "ikmR"));
-    assert_eq!(
-        sk_r.to_bytes().as_slice(),
-        hx(e, "skRm").as_slice(),
-        "{name}: skRm mismatch"
-    );
-    assert_eq!(
-        pk_r.to_bytes().as_slice(),
-        hx(e, "pkRm").as_slice(),
-        "{name}: pkRm mismatch"
-    );
+    assert_eq!(sk_r.to_bytes().as_slice(), hx(e, "skRm").as_slice(), "{name}: skRm mismatch");
+    assert_eq!(pk_r.to_bytes().as_slice(), hx(e, "pkRm").as_slice(), "{name}: pkRm mismatch");
 
-    let (psk, psk_id) = if mode == 1 || mode == 3 {
-        (hx(e, "psk"), hx(e, "psk_id"))
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let (psk, psk_id) = if mode == 1 || mode == 3 { (hx(e, "psk"), hx(e, "psk_id")) } else { (Vec::new(), Vec::new()) };
     let sender_kp = if mode == 2 || mode == 3 {
         let (sk_s, pk_s) = HKem::derive_keypair(&hx(e, "ikmS"));
-        assert_eq!(
-            sk_s.to_bytes().as_slice(),
-            hx(e, "skSm").as_slice(),
-            "{name}: skSm mismatch"
-        );
-        assert_eq!(
-            pk_s.to_bytes().as_slice(),
-            hx(e, "pkSm").as_slice(),
-            "{name}: pkSm mismatch"
-        );
+        assert_eq!(sk_s.to_bytes().as_slice(), hx(e, "skSm").as_slice(), "{name}: skSm mismatch");
+        assert_eq!(pk_s.to_bytes().as_slice(), hx(e, "pkSm").as_slice(), "{name}: pkSm mismatch");
         Some((sk_s, pk_s))
     } else {
         None
@@ -963,41 +742,24 @@ fn run_hpke_crate<A: hpke::aead::Aead>(e: &Value) -> (usize, usize) {
         (0, None) => (OpModeS::Base, OpModeR::Base),
         (1, None) => (OpModeS::Psk(bundle()), OpModeR::Psk(bundle())),
         (2, Some((sk_s, pk_s))) => (OpModeS::Auth((sk_s, pk_s.clone())), OpModeR::Auth(pk_s)),
-        (3, Some((sk_s, pk_s))) => (
-            OpModeS::AuthPsk((sk_s, pk_s.clone()), bundle()),
-            OpModeR::AuthPsk(pk_s, bundle()),
-        ),
+        (3, Some((sk_s, pk_s))) => (OpModeS::AuthPsk((sk_s, pk_s.clone()), bundle()), OpModeR::AuthPsk(pk_s, bundle())),
         _ => panic!("{name}: unknown mode"),
     };
 
     let mut rng = FixedBytesRng::new(&hx(e, "ikmE"));
     let (encapped, mut ctx_s) =
-        hpke::setup_sender_with_rng::<A, HKdf, HKem>(&mode_s, &pk_r, &info, &mut rng)
-            .expect("setup_sender");
-    assert!(
-        rng.exhausted(),
-        "{name}: sender did not consume exactly ikmE"
-    );
-    assert_eq!(
-        encapped.to_bytes().as_slice(),
-        enc_expected.as_slice(),
-        "{name}: enc mismatch"
-    );
-    let encapped_r =
-        <HKem as hpke::Kem>::EncappedKey::from_bytes(&enc_expected).expect("enc parses");
-    let mut ctx_r = hpke::setup_receiver::<A, HKdf, HKem>(&mode_r, &sk_r, &encapped_r, &info)
-        .expect("setup_receiver");
+        hpke::setup_sender_with_rng::<A, HKdf, HKem>(&mode_s, &pk_r, &info, &mut rng).expect("setup_sender");
+    assert!(rng.exhausted(), "{name}: sender did not consume exactly ikmE");
+    assert_eq!(encapped.to_bytes().as_slice(), enc_expected.as_slice(), "{name}: enc mismatch");
+    let encapped_r = <HKem as hpke::Kem>::EncappedKey::from_bytes(&enc_expected).expect("enc parses");
+    let mut ctx_r = hpke::setup_receiver::<A, HKdf, HKem>(&mode_r, &sk_r, &encapped_r, &info).expect("setup_receiver");
 
     let mut encryptions = 0usize;
     for (seq, enc) in arr(e, "encryptions").iter().enumerate() {
         let (aad, ct, pt) = (hx(enc, "aad"), hx(enc, "ct"), hx(enc, "pt"));
-        let got = ctx_s
-            .seal(&pt, &aad)
-            .unwrap_or_else(|err| panic!("{name}: seal seq {seq}: {err:?}"));
+        let got = ctx_s.seal(&pt, &aad).unwrap_or_else(|err| panic!("{name}: seal seq {seq}: {err:?}"));
         assert_eq!(got, ct, "{name}: seal seq {seq}: ct mismatch");
-        let back = ctx_r
-            .open(&ct, &aad)
-            .unwrap_or_else(|err| panic!("{name}: open seq {seq}: {err:?}"));
+        let back = ctx_r.open(&ct, &aad).unwrap_or_else(|err| panic!("{name}: open seq {seq}: {err:?}"));
         assert_eq!(back, pt, "{name}: open seq {seq}: pt mismatch");
         encryptions += 1;
     }
@@ -1035,12 +797,7 @@ fn rfc9180_hpke_other_modes() {
             "{file}: entry {}: ran {n_enc} encryptions (seal + open) and {n_exp} exports via the hpke crate",
             entry_name(e)
         );
-        assert_eq!(
-            (n_enc, n_exp),
-            (257, 3),
-            "{}: unexpected counts",
-            entry_name(e)
-        );
+        assert_eq!((n_enc, n_exp), (257, 3), "{}: unexpected counts", entry_name(e));
         total_enc += n_enc;
         total_exp += n_exp;
         ran_entries += 1;

@@ -59,10 +59,7 @@ impl fmt::Debug for AdditionalDataContent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AdditionalDataContent")
             .field("table", &self.table)
-            .field(
-                "guest_name",
-                &self.guest_name.as_ref().map(|_| "<redacted>"),
-            )
+            .field("guest_name", &self.guest_name.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -85,9 +82,7 @@ impl AdditionalDataContent {
             check_text(n, "guest_name", 1, MAX_GUEST_NAME_LEN)?;
         }
         if self.table.is_none() && self.guest_name.is_none() {
-            return Err(DecodeError::InvalidField {
-                field: "additional_data",
-            });
+            return Err(DecodeError::InvalidField { field: "additional_data" });
         }
         Ok(())
     }
@@ -114,26 +109,17 @@ impl AdditionalDataContent {
     /// The [`DecodeError`] of the first rule violated.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
         let value = cbor::decode(bytes, Self::MAX_LEN, MAX_DEPTH)?;
-        let mut r = ArrayReader::open_message(
-            value,
-            "additional_data_plaintext",
-            VERSION,
-            PLAINTEXT_ARITY,
-        )?;
+        let mut r = ArrayReader::open_message(value, "additional_data_plaintext", VERSION, PLAINTEXT_ARITY)?;
         let mut c = Self::default();
         c.table = match r.opt_uint("table")? {
-            Some(t) => {
-                Some(u16::try_from(t).map_err(|_| DecodeError::InvalidField { field: "table" })?)
-            }
+            Some(t) => Some(u16::try_from(t).map_err(|_| DecodeError::InvalidField { field: "table" })?),
             None => None,
         };
         c.guest_name = match r.value("guest_name")? {
             ciborium::Value::Null => None,
             ciborium::Value::Text(t) => Some(t),
             _ => {
-                return Err(DecodeError::UnexpectedType {
-                    field: "guest_name",
-                });
+                return Err(DecodeError::UnexpectedType { field: "guest_name" });
             }
         };
         c.validate()?;
@@ -144,10 +130,7 @@ impl AdditionalDataContent {
 /// AAD: `venue_id(16) ‖ trace_id(16)`.
 fn aad(venue_id: &VenueId, trace_id: &TraceId) -> [u8; 32] {
     let mut aad = [0u8; 32];
-    for (d, s) in aad
-        .iter_mut()
-        .zip(venue_id.as_bytes().iter().chain(trace_id.as_bytes()))
-    {
+    for (d, s) in aad.iter_mut().zip(venue_id.as_bytes().iter().chain(trace_id.as_bytes())) {
         *d = *s;
     }
     aad
@@ -212,13 +195,7 @@ impl AdditionalDataIn {
                 got: ciphertext.len(),
             });
         }
-        Ok(Self {
-            raw: bytes.to_vec(),
-            venue_id,
-            trace_id,
-            enc,
-            ciphertext,
-        })
+        Ok(Self { raw: bytes.to_vec(), venue_id, trace_id, enc, ciphertext })
     }
 
     /// The venue the data is sealed to.
@@ -278,13 +255,8 @@ impl AdditionalData {
         content: &AdditionalDataContent,
     ) -> Result<Self, SealError> {
         let pt = content.to_bytes()?;
-        let sealed = crypto::hpke_seal(
-            rng,
-            &venue_key.0,
-            labels::HPKE_ADDITIONAL_DATA,
-            &aad(&venue_id, &trace_id),
-            &pt,
-        )?;
+        let sealed =
+            crypto::hpke_seal(rng, &venue_key.0, labels::HPKE_ADDITIONAL_DATA, &aad(&venue_id, &trace_id), &pt)?;
         let bytes = ArrayWriter::new(VERSION)
             .bytes(venue_id.as_bytes())
             .bytes(trace_id.as_bytes())
@@ -339,38 +311,19 @@ mod tests {
         let venue_key = VenuePrivateKey::generate(&mut rng);
         let venue = VenueId::random(&mut rng);
         let trace = TraceId::random(&mut rng);
-        Fixture {
-            rng,
-            venue_key,
-            venue,
-            trace,
-        }
+        Fixture { rng, venue_key, venue, trace }
     }
 
     fn content() -> AdditionalDataContent {
-        AdditionalDataContent {
-            table: Some(12),
-            guest_name: Some("Erika Mustermann".into()),
-        }
+        AdditionalDataContent { table: Some(12), guest_name: Some("Erika Mustermann".into()) }
     }
 
     fn seal(fx: &mut Fixture, c: &AdditionalDataContent) -> Result<AdditionalData, SealError> {
-        AdditionalData::seal(
-            &mut fx.rng,
-            fx.venue,
-            &fx.venue_key.public_key(),
-            fx.trace,
-            c,
-        )
+        AdditionalData::seal(&mut fx.rng, fx.venue, &fx.venue_key.public_key(), fx.trace, c)
     }
 
     fn envelope(version: u64, venue: &[u8], trace: &[u8], enc: &[u8], ct: &[u8]) -> Vec<u8> {
-        ArrayWriter::new(version)
-            .bytes(venue)
-            .bytes(trace)
-            .bytes(enc)
-            .bytes(ct)
-            .encode()
+        ArrayWriter::new(version).bytes(venue).bytes(trace).bytes(enc).bytes(ct).encode()
     }
 
     #[test]
@@ -378,14 +331,8 @@ mod tests {
         let mut fx = fixture();
         for c in [
             content(),
-            AdditionalDataContent {
-                table: Some(1000),
-                guest_name: None,
-            },
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some("x".repeat(129)),
-            },
+            AdditionalDataContent { table: Some(1000), guest_name: None },
+            AdditionalDataContent { table: None, guest_name: Some("x".repeat(129)) },
         ] {
             let ad = seal(&mut fx, &c).unwrap();
             let parsed = AdditionalDataIn::from_slice(ad.as_bytes()).unwrap();
@@ -402,12 +349,7 @@ mod tests {
         let mut expected = vec![0x83, 0x01, 0x0c, 0x70];
         expected.extend_from_slice(b"Erika Mustermann");
         assert_eq!(b.as_slice(), expected.as_slice());
-        let none = AdditionalDataContent {
-            table: Some(3),
-            guest_name: None,
-        }
-        .to_bytes()
-        .unwrap();
+        let none = AdditionalDataContent { table: Some(3), guest_name: None }.to_bytes().unwrap();
         assert_eq!(none.as_slice(), &[0x83, 0x01, 0x03, 0xf6]);
         assert_eq!(AdditionalDataContent::from_slice(&b).unwrap(), content());
         assert_eq!(
@@ -428,137 +370,43 @@ mod tests {
     fn content_rules() {
         let bad = |c: AdditionalDataContent, field: &'static str| {
             assert_eq!(c.validate(), Err(DecodeError::InvalidField { field }));
-            assert_eq!(
-                c.to_bytes().unwrap_err(),
-                DecodeError::InvalidField { field }
-            );
+            assert_eq!(c.to_bytes().unwrap_err(), DecodeError::InvalidField { field });
         };
-        bad(
-            AdditionalDataContent {
-                table: Some(0),
-                guest_name: None,
-            },
-            "table",
-        );
-        bad(
-            AdditionalDataContent {
-                table: Some(1001),
-                guest_name: None,
-            },
-            "table",
-        );
-        bad(
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some(String::new()),
-            },
-            "guest_name",
-        );
-        bad(
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some("x".repeat(130)),
-            },
-            "guest_name",
-        );
-        bad(
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some("Eve\u{202e}".into()),
-            },
-            "guest_name",
-        );
-        bad(
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some("Eve\r\nX".into()),
-            },
-            "guest_name",
-        );
-        bad(
-            AdditionalDataContent {
-                table: None,
-                guest_name: None,
-            },
-            "additional_data",
-        );
+        bad(AdditionalDataContent { table: Some(0), guest_name: None }, "table");
+        bad(AdditionalDataContent { table: Some(1001), guest_name: None }, "table");
+        bad(AdditionalDataContent { table: None, guest_name: Some(String::new()) }, "guest_name");
+        bad(AdditionalDataContent { table: None, guest_name: Some("x".repeat(130)) }, "guest_name");
+        bad(AdditionalDataContent { table: None, guest_name: Some("Eve\u{202e}".into()) }, "guest_name");
+        bad(AdditionalDataContent { table: None, guest_name: Some("Eve\r\nX".into()) }, "guest_name");
+        bad(AdditionalDataContent { table: None, guest_name: None }, "additional_data");
         let mut fx = fixture();
         assert_eq!(
             seal(&mut fx, &AdditionalDataContent::default()).unwrap_err(),
-            SealError::InvalidInput(DecodeError::InvalidField {
-                field: "additional_data"
-            })
+            SealError::InvalidInput(DecodeError::InvalidField { field: "additional_data" })
         );
         // Formula-looking names are valid (neutralised at export).
-        AdditionalDataContent {
-            table: None,
-            guest_name: Some("=cmd|' /C calc'!A0".into()),
-        }
-        .validate()
-        .unwrap();
+        AdditionalDataContent { table: None, guest_name: Some("=cmd|' /C calc'!A0".into()) }.validate().unwrap();
     }
 
     #[test]
     fn plaintext_decode_errors() {
-        let check = |b: Vec<u8>, e: DecodeError| {
-            assert_eq!(AdditionalDataContent::from_slice(&b).unwrap_err(), e)
-        };
-        check(
-            ArrayWriter::new(2).uint(1).null().encode(),
-            DecodeError::UnsupportedVersion { got: 2 },
-        );
+        let check = |b: Vec<u8>, e: DecodeError| assert_eq!(AdditionalDataContent::from_slice(&b).unwrap_err(), e);
+        check(ArrayWriter::new(2).uint(1).null().encode(), DecodeError::UnsupportedVersion { got: 2 });
         check(
             ArrayWriter::new(1).uint(1).encode(),
-            DecodeError::WrongArity {
-                field: "additional_data_plaintext",
-                expected: 3,
-                got: 2,
-            },
+            DecodeError::WrongArity { field: "additional_data_plaintext", expected: 3, got: 2 },
         );
-        check(
-            ArrayWriter::new(1).uint(70_000).null().encode(),
-            DecodeError::InvalidField { field: "table" },
-        );
-        check(
-            ArrayWriter::new(1).text("1").null().encode(),
-            DecodeError::UnexpectedType { field: "table" },
-        );
-        check(
-            ArrayWriter::new(1).uint(1).uint(1).encode(),
-            DecodeError::UnexpectedType {
-                field: "guest_name",
-            },
-        );
-        check(
-            ArrayWriter::new(1).uint(1).bytes(b"Eve").encode(),
-            DecodeError::UnexpectedType {
-                field: "guest_name",
-            },
-        );
-        check(
-            ArrayWriter::new(1).null().null().encode(),
-            DecodeError::InvalidField {
-                field: "additional_data",
-            },
-        );
+        check(ArrayWriter::new(1).uint(70_000).null().encode(), DecodeError::InvalidField { field: "table" });
+        check(ArrayWriter::new(1).text("1").null().encode(), DecodeError::UnexpectedType { field: "table" });
+        check(ArrayWriter::new(1).uint(1).uint(1).encode(), DecodeError::UnexpectedType { field: "guest_name" });
+        check(ArrayWriter::new(1).uint(1).bytes(b"Eve").encode(), DecodeError::UnexpectedType { field: "guest_name" });
+        check(ArrayWriter::new(1).null().null().encode(), DecodeError::InvalidField { field: "additional_data" });
         let big = ArrayWriter::new(1).null().text(&"x".repeat(300)).encode();
-        check(
-            big.clone(),
-            DecodeError::TooLong {
-                max: 256,
-                got: big.len(),
-            },
-        );
+        check(big.clone(), DecodeError::TooLong { max: 256, got: big.len() });
         let mut tr = content().to_bytes().unwrap().to_vec();
         tr.push(0);
         check(tr, DecodeError::TrailingBytes);
-        check(
-            ArrayWriter::new(1)
-                .value(Value::Array(vec![]))
-                .null()
-                .encode(),
-            DecodeError::NestingTooDeep,
-        );
+        check(ArrayWriter::new(1).value(Value::Array(vec![])).null().encode(), DecodeError::NestingTooDeep);
     }
 
     #[test]
@@ -569,75 +417,35 @@ mod tests {
         let (v, t) = (fx.venue.to_bytes(), fx.trace.to_bytes());
         let enc = ad.0.enc;
         let ct = ad.0.ciphertext.clone();
-        let check =
-            |b: &[u8], e: DecodeError| assert_eq!(AdditionalDataIn::from_slice(b).unwrap_err(), e);
+        let check = |b: &[u8], e: DecodeError| assert_eq!(AdditionalDataIn::from_slice(b).unwrap_err(), e);
         check(&b[..b.len() - 1], DecodeError::Truncated);
         check(&[], DecodeError::Truncated);
         let mut tr = b.to_vec();
         tr.push(0);
         check(&tr, DecodeError::TrailingBytes);
-        check(
-            &[0; 1025],
-            DecodeError::TooLong {
-                max: 1024,
-                got: 1025,
-            },
-        );
-        check(
-            &envelope(2, &v, &t, &enc, &ct),
-            DecodeError::UnsupportedVersion { got: 2 },
-        );
+        check(&[0; 1025], DecodeError::TooLong { max: 1024, got: 1025 });
+        check(&envelope(2, &v, &t, &enc, &ct), DecodeError::UnsupportedVersion { got: 2 });
         check(
             &ArrayWriter::new(1).bytes(&v).bytes(&t).bytes(&enc).encode(),
-            DecodeError::WrongArity {
-                field: "additional_data",
-                expected: 5,
-                got: 4,
-            },
+            DecodeError::WrongArity { field: "additional_data", expected: 5, got: 4 },
         );
         check(
             &envelope(1, &v[..15], &t, &enc, &ct),
-            DecodeError::WrongLength {
-                field: "venue_id",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "venue_id", expected: 16, got: 15 },
         );
         check(
             &envelope(1, &v, &[0; 17], &enc, &ct),
-            DecodeError::WrongLength {
-                field: "trace_id",
-                expected: 16,
-                got: 17,
-            },
+            DecodeError::WrongLength { field: "trace_id", expected: 16, got: 17 },
         );
-        check(
-            &envelope(1, &v, &t, &enc[..33], &ct),
-            DecodeError::WrongLength {
-                field: "enc",
-                expected: 65,
-                got: 33,
-            },
-        );
-        check(
-            &envelope(1, &v, &t, &[0; 65], &ct),
-            DecodeError::InvalidPoint { field: "enc" },
-        );
+        check(&envelope(1, &v, &t, &enc[..33], &ct), DecodeError::WrongLength { field: "enc", expected: 65, got: 33 });
+        check(&envelope(1, &v, &t, &[0; 65], &ct), DecodeError::InvalidPoint { field: "enc" });
         check(
             &envelope(1, &v, &t, &enc, &[0; 15]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 16, got: 15 },
         );
         check(
             &envelope(1, &v, &t, &enc, &[0; 273]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 272,
-                got: 273,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 272, got: 273 },
         );
     }
 
@@ -646,35 +454,23 @@ mod tests {
         let mut fx = fixture();
         let ad = seal(&mut fx, &content()).unwrap().into_unverified();
         let other_key = VenuePrivateKey::generate(&mut fx.rng);
-        assert_eq!(
-            ad.open(&other_key).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(ad.open(&other_key).unwrap_err(), OpenError::DecryptionFailed);
         let other = TraceId::random(&mut fx.rng).to_bytes();
         let moved = envelope(1, &fx.venue.to_bytes(), &other, &ad.enc, &ad.ciphertext);
         assert_eq!(
-            AdditionalDataIn::from_slice(&moved)
-                .unwrap()
-                .open(&fx.venue_key)
-                .unwrap_err(),
+            AdditionalDataIn::from_slice(&moved).unwrap().open(&fx.venue_key).unwrap_err(),
             OpenError::DecryptionFailed
         );
         let moved = envelope(1, &other, &fx.trace.to_bytes(), &ad.enc, &ad.ciphertext);
         assert_eq!(
-            AdditionalDataIn::from_slice(&moved)
-                .unwrap()
-                .open(&fx.venue_key)
-                .unwrap_err(),
+            AdditionalDataIn::from_slice(&moved).unwrap().open(&fx.venue_key).unwrap_err(),
             OpenError::DecryptionFailed
         );
         let mut ct = ad.ciphertext.clone();
         ct[0] ^= 1;
         let tampered = envelope(1, &fx.venue.to_bytes(), &fx.trace.to_bytes(), &ad.enc, &ct);
         assert_eq!(
-            AdditionalDataIn::from_slice(&tampered)
-                .unwrap()
-                .open(&fx.venue_key)
-                .unwrap_err(),
+            AdditionalDataIn::from_slice(&tampered).unwrap().open(&fx.venue_key).unwrap_err(),
             OpenError::DecryptionFailed
         );
     }
@@ -693,10 +489,7 @@ mod tests {
         .unwrap();
         let b = envelope(1, &fx.venue.to_bytes(), &fx.trace.to_bytes(), &s.enc, &s.ct);
         assert_eq!(
-            AdditionalDataIn::from_slice(&b)
-                .unwrap()
-                .open(&fx.venue_key)
-                .unwrap_err(),
+            AdditionalDataIn::from_slice(&b).unwrap().open(&fx.venue_key).unwrap_err(),
             OpenError::Malformed(DecodeError::InvalidField { field: "table" })
         );
     }

@@ -117,19 +117,10 @@ impl CheckoutIn {
         let checkout_at = UnixTime(r.uint("checkout_at")?);
         let proof = Zeroizing::new(r.bytes("proof", CheckoutProof::LENGTH)?);
         if proof.len() != CheckoutProof::LENGTH {
-            return Err(DecodeError::WrongLength {
-                field: "proof",
-                expected: CheckoutProof::LENGTH,
-                got: proof.len(),
-            });
+            return Err(DecodeError::WrongLength { field: "proof", expected: CheckoutProof::LENGTH, got: proof.len() });
         }
         let proof = CheckoutProof::from_slice(&proof)?;
-        Ok(Self {
-            raw: Zeroizing::new(bytes.to_vec()),
-            trace_id,
-            checkout_at,
-            proof,
-        })
+        Ok(Self { raw: Zeroizing::new(bytes.to_vec()), trace_id, checkout_at, proof })
     }
 
     /// The trace id of the check-in to check out (the server looks the check-in up by it).
@@ -154,11 +145,7 @@ impl CheckoutIn {
     ///
     /// # Errors
     /// [`CheckoutError`] as listed in the type's documentation, in that order.
-    pub fn verify(
-        self,
-        checkin_minute: UnixMinute,
-        now: UnixTime,
-    ) -> Result<Checkout, CheckoutError> {
+    pub fn verify(self, checkin_minute: UnixMinute, now: UnixTime) -> Result<Checkout, CheckoutError> {
         if !derive::proof_matches(&self.proof, &self.trace_id) {
             return Err(CheckoutError::BadProof);
         }
@@ -196,12 +183,7 @@ impl Checkout {
                 .encode(),
         );
         let proof = CheckoutProof::new_with(|b| b.copy_from_slice(proof.expose_secret()));
-        Self(CheckoutIn {
-            raw,
-            trace_id,
-            checkout_at,
-            proof,
-        })
+        Self(CheckoutIn { raw, trace_id, checkout_at, proof })
     }
 
     /// The trace id of the checked-out check-in.
@@ -244,11 +226,7 @@ mod tests {
     }
 
     fn encode(version: u64, trace: &[u8], t: u64, proof: &[u8]) -> Vec<u8> {
-        ArrayWriter::new(version)
-            .bytes(trace)
-            .uint(t)
-            .bytes(proof)
-            .encode()
+        ArrayWriter::new(version).bytes(trace).uint(t).bytes(proof).encode()
     }
 
     #[test]
@@ -292,37 +270,18 @@ mod tests {
     #[test]
     fn times() {
         let (p, minute) = proof();
-        let verify = |t: UnixTime| {
-            CheckoutIn::from_slice(Checkout::new(&p, t).as_bytes())
-                .unwrap()
-                .verify(minute, NOW)
-        };
-        assert_eq!(
-            verify(minute.start().minus_secs(1)).unwrap_err(),
-            CheckoutError::BeforeCheckin
-        );
+        let verify = |t: UnixTime| CheckoutIn::from_slice(Checkout::new(&p, t).as_bytes()).unwrap().verify(minute, NOW);
+        assert_eq!(verify(minute.start().minus_secs(1)).unwrap_err(), CheckoutError::BeforeCheckin);
         verify(minute.start()).unwrap();
         verify(NOW.plus_secs(300)).unwrap();
-        assert_eq!(
-            verify(NOW.plus_secs(301)).unwrap_err(),
-            CheckoutError::InFuture
-        );
+        assert_eq!(verify(NOW.plus_secs(301)).unwrap_err(), CheckoutError::InFuture);
         // A late checkout after the automatic one.
         let late_now = auto_checkout_time(minute).plus_secs(3600);
-        let verify_late = |t: UnixTime| {
-            CheckoutIn::from_slice(Checkout::new(&p, t).as_bytes())
-                .unwrap()
-                .verify(minute, late_now)
-        };
+        let verify_late =
+            |t: UnixTime| CheckoutIn::from_slice(Checkout::new(&p, t).as_bytes()).unwrap().verify(minute, late_now);
         verify_late(auto_checkout_time(minute)).unwrap();
-        assert_eq!(
-            verify_late(auto_checkout_time(minute).plus_secs(1)).unwrap_err(),
-            CheckoutError::AfterMaxStay
-        );
-        assert_eq!(
-            auto_checkout_time(minute),
-            UnixTime(minute.start().0 + 86_400)
-        );
+        assert_eq!(verify_late(auto_checkout_time(minute).plus_secs(1)).unwrap_err(), CheckoutError::AfterMaxStay);
+        assert_eq!(auto_checkout_time(minute), UnixTime(minute.start().0 + 86_400));
     }
 
     #[test]
@@ -332,66 +291,36 @@ mod tests {
         let b = c.as_bytes();
         let t = c.trace_id();
         let pr = p.expose_secret();
-        let check =
-            |b: &[u8], e: DecodeError| assert_eq!(CheckoutIn::from_slice(b).unwrap_err(), e);
+        let check = |b: &[u8], e: DecodeError| assert_eq!(CheckoutIn::from_slice(b).unwrap_err(), e);
         check(&b[..b.len() - 1], DecodeError::Truncated);
         check(&[], DecodeError::Truncated);
         let mut tr = b.to_vec();
         tr.push(0);
         check(&tr, DecodeError::TrailingBytes);
         check(&[0u8; 129], DecodeError::TooLong { max: 128, got: 129 });
-        check(
-            &encode(2, t.as_bytes(), NOW.0, pr),
-            DecodeError::UnsupportedVersion { got: 2 },
-        );
+        check(&encode(2, t.as_bytes(), NOW.0, pr), DecodeError::UnsupportedVersion { got: 2 });
         check(
             &ArrayWriter::new(1).bytes(t.as_bytes()).uint(NOW.0).encode(),
-            DecodeError::WrongArity {
-                field: "checkout",
-                expected: 4,
-                got: 3,
-            },
+            DecodeError::WrongArity { field: "checkout", expected: 4, got: 3 },
         );
         check(
             &encode(1, &t.as_bytes()[..15], NOW.0, pr),
-            DecodeError::WrongLength {
-                field: "trace_id",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "trace_id", expected: 16, got: 15 },
         );
         check(
             &encode(1, t.as_bytes(), NOW.0, &pr[..31]),
-            DecodeError::WrongLength {
-                field: "proof",
-                expected: 32,
-                got: 31,
-            },
+            DecodeError::WrongLength { field: "proof", expected: 32, got: 31 },
         );
         check(
             &encode(1, t.as_bytes(), NOW.0, &[0; 33]),
-            DecodeError::WrongLength {
-                field: "proof",
-                expected: 32,
-                got: 33,
-            },
+            DecodeError::WrongLength { field: "proof", expected: 32, got: 33 },
         );
         check(
-            &ArrayWriter::new(1)
-                .bytes(t.as_bytes())
-                .text("now")
-                .bytes(pr)
-                .encode(),
-            DecodeError::UnexpectedType {
-                field: "checkout_at",
-            },
+            &ArrayWriter::new(1).bytes(t.as_bytes()).text("now").bytes(pr).encode(),
+            DecodeError::UnexpectedType { field: "checkout_at" },
         );
         check(
-            &ArrayWriter::new(1)
-                .value(ArrayWriter::new(1).into_value())
-                .uint(0)
-                .bytes(pr)
-                .encode(),
+            &ArrayWriter::new(1).value(ArrayWriter::new(1).into_value()).uint(0).bytes(pr).encode(),
             DecodeError::NestingTooDeep,
         );
         // Non-canonical integer (checkout_at 0 as 0x18 0x00).

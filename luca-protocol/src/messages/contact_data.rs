@@ -86,12 +86,7 @@ pub(crate) fn is_forbidden_char(c: char) -> bool {
 }
 
 /// Checks a free-text field: `min..=max` UTF-8 bytes, no forbidden character.
-pub(crate) fn check_text(
-    s: &str,
-    field: &'static str,
-    min: usize,
-    max: usize,
-) -> Result<(), DecodeError> {
+pub(crate) fn check_text(s: &str, field: &'static str, min: usize, max: usize) -> Result<(), DecodeError> {
     if s.len() < min || s.len() > max || s.chars().any(is_forbidden_char) {
         return Err(DecodeError::InvalidField { field });
     }
@@ -223,10 +218,7 @@ fn check_phone(phone: &str) -> Result<(), DecodeError> {
     if phone.len() < 3 || phone.len() > 32 {
         return Err(err);
     }
-    if !phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '(' | ')' | '/' | '-'))
-    {
+    if !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '(' | ')' | '/' | '-')) {
         return Err(err);
     }
     if phone.chars().filter(char::is_ascii_digit).count() < 3 {
@@ -238,11 +230,7 @@ fn check_phone(phone: &str) -> Result<(), DecodeError> {
 /// AAD of the contact-data ciphertext:
 /// `"luca/v1/aad/contact-data" ‖ user_id(16) ‖ guest_key(65) ‖ updated_at_be64`.
 fn aad(user_id: &UserId, guest_key: &[u8; POINT_LEN], updated_at: UnixTime) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(
-        labels::AAD_CONTACT_DATA
-            .len()
-            .saturating_add(16 + POINT_LEN + 8),
-    );
+    let mut aad = Vec::with_capacity(labels::AAD_CONTACT_DATA.len().saturating_add(16 + POINT_LEN + 8));
     aad.extend_from_slice(labels::AAD_CONTACT_DATA);
     aad.extend_from_slice(user_id.as_bytes());
     aad.extend_from_slice(guest_key);
@@ -308,8 +296,7 @@ impl ContactDataIn {
         let value = cbor::decode(signed.payload(), Self::MAX_LEN, MAX_DEPTH)?;
         let mut r = ArrayReader::open_message(value, "contact_data", VERSION, PAYLOAD_ARITY)?;
         let user_id = UserId::from_array(r.fixed::<16>("user_id")?);
-        let guest_key =
-            SignaturePublicKey::from_slice_field(&r.fixed::<POINT_LEN>("guest_key")?, "guest_key")?;
+        let guest_key = SignaturePublicKey::from_slice_field(&r.fixed::<POINT_LEN>("guest_key")?, "guest_key")?;
         let updated_at = UnixTime(r.uint("updated_at")?);
         let nonce = r.fixed::<AEAD_NONCE_LEN>("nonce")?;
         let ciphertext = r.bytes("ciphertext", Self::MAX_CIPHERTEXT_LEN)?;
@@ -320,14 +307,7 @@ impl ContactDataIn {
                 got: ciphertext.len(),
             });
         }
-        Ok(Self {
-            signed,
-            user_id,
-            guest_key,
-            updated_at,
-            nonce,
-            ciphertext,
-        })
+        Ok(Self { signed, user_id, guest_key, updated_at, nonce, ciphertext })
     }
 
     /// The user id the data is stored under.
@@ -401,26 +381,16 @@ impl ContactDataIn {
     ///
     /// # Errors
     /// [`OpenError`] as listed.
-    pub fn open(
-        self,
-        expected_user: &UserId,
-        data_secret: &DataSecret,
-    ) -> Result<OpenedContactData, OpenError> {
+    pub fn open(self, expected_user: &UserId, data_secret: &DataSecret) -> Result<OpenedContactData, OpenError> {
         if self.user_id != *expected_user {
             return Err(OpenError::BindingMismatch { field: "user_id" });
         }
-        self.verify_signature()
-            .map_err(|_| OpenError::BindingMismatch { field: "signature" })?;
+        self.verify_signature().map_err(|_| OpenError::BindingMismatch { field: "signature" })?;
         let key = derive::contact_data_key(data_secret);
         let aad = aad(&self.user_id, &self.guest_key.to_bytes(), self.updated_at);
         let pt = crypto::aes128gcm_open(key.expose_secret(), &self.nonce, &aad, &self.ciphertext)?;
         let fields = ContactFields::from_plaintext(&pt).map_err(OpenError::Malformed)?;
-        Ok(OpenedContactData {
-            user_id: self.user_id,
-            guest_key: self.guest_key,
-            updated_at: self.updated_at,
-            fields,
-        })
+        Ok(OpenedContactData { user_id: self.user_id, guest_key: self.guest_key, updated_at: self.updated_at, fields })
     }
 }
 
@@ -459,12 +429,7 @@ impl ContactData {
         rng.fill_bytes(&mut nonce);
         let key = derive::contact_data_key(data_secret);
         let guest_key = signing_key.public_key().to_bytes();
-        let ct = crypto::aes128gcm_seal(
-            key.expose_secret(),
-            &nonce,
-            &aad(&user_id, &guest_key, updated_at),
-            &pt,
-        )?;
+        let ct = crypto::aes128gcm_seal(key.expose_secret(), &nonce, &aad(&user_id, &guest_key, updated_at), &pt)?;
         let payload = ArrayWriter::new(VERSION)
             .bytes(user_id.as_bytes())
             .bytes(&guest_key)
@@ -546,12 +511,7 @@ mod tests {
         let sk = GuestSigningKey::generate(&mut rng);
         let user = UserId::random(&mut rng);
         let secret = DataSecret::random(&mut rng);
-        Fixture {
-            rng,
-            sk,
-            user,
-            secret,
-        }
+        Fixture { rng, sk, user, secret }
     }
 
     fn fields() -> ContactFields {
@@ -584,13 +544,7 @@ mod tests {
 
     /// Builds a payload from parts.
     fn payload(version: u64, user: &[u8], key: &[u8], t: u64, nonce: &[u8], ct: &[u8]) -> Vec<u8> {
-        ArrayWriter::new(version)
-            .bytes(user)
-            .bytes(key)
-            .uint(t)
-            .bytes(nonce)
-            .bytes(ct)
-            .encode()
+        ArrayWriter::new(version).bytes(user).bytes(key).uint(t).bytes(nonce).bytes(ct).encode()
     }
 
     #[test]
@@ -622,10 +576,7 @@ mod tests {
     fn debug_is_redacted() {
         let mut fx = fixture();
         assert_eq!(format!("{:?}", fields()), "ContactFields(<redacted>)");
-        let opened = sealed(&mut fx)
-            .into_unverified()
-            .open(&fx.user, &fx.secret)
-            .unwrap();
+        let opened = sealed(&mut fx).into_unverified().open(&fx.user, &fx.secret).unwrap();
         let s = format!("{opened:?}");
         assert!(!s.contains("Erika") && !s.contains("Mustermann"), "{s}");
     }
@@ -671,11 +622,7 @@ mod tests {
         for (mutate, field) in cases {
             let mut f = fields();
             mutate(&mut f);
-            assert_eq!(
-                f.validate(),
-                Err(DecodeError::InvalidField { field }),
-                "{field}"
-            );
+            assert_eq!(f.validate(), Err(DecodeError::InvalidField { field }), "{field}");
         }
         // Boundaries that are valid.
         let mut f = fields();
@@ -699,10 +646,7 @@ mod tests {
         let mut f = fields();
         f.city = "K\u{1b}[31mln".into();
         let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
-        assert_eq!(
-            err,
-            SealError::InvalidInput(DecodeError::InvalidField { field: "city" })
-        );
+        assert_eq!(err, SealError::InvalidInput(DecodeError::InvalidField { field: "city" }));
         assert_eq!(err.kind(), "invalid_field");
     }
 
@@ -710,59 +654,32 @@ mod tests {
     fn decode_truncated_and_trailing() {
         let mut fx = fixture();
         let bytes = sealed(&mut fx).to_bytes();
-        assert_eq!(
-            ContactDataIn::from_slice(&bytes[..bytes.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            ContactDataIn::from_slice(&[]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(ContactDataIn::from_slice(&bytes[..bytes.len() - 1]).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(ContactDataIn::from_slice(&[]).unwrap_err(), DecodeError::Truncated);
         let mut t = bytes.clone();
         t.push(0);
-        assert_eq!(
-            ContactDataIn::from_slice(&t).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
+        assert_eq!(ContactDataIn::from_slice(&t).unwrap_err(), DecodeError::TrailingBytes);
     }
 
     #[test]
     fn decode_oversize() {
         let big = vec![0u8; ContactDataIn::MAX_LEN + 1];
-        assert_eq!(
-            ContactDataIn::from_slice(&big).unwrap_err(),
-            DecodeError::TooLong {
-                max: 8192,
-                got: 8193
-            }
-        );
+        assert_eq!(ContactDataIn::from_slice(&big).unwrap_err(), DecodeError::TooLong { max: 8192, got: 8193 });
     }
 
     #[test]
     fn decode_wrong_content_type() {
         let mut fx = fixture();
         let cd = sealed(&mut fx);
-        let bytes = cose::sign(labels::COSE_VENUE_DESCRIPTOR, payload_of(&cd), |m| {
-            fx.sk.sign(m)
-        });
-        assert_eq!(
-            ContactDataIn::from_slice(&bytes).unwrap_err(),
-            DecodeError::WrongContentType
-        );
+        let bytes = cose::sign(labels::COSE_VENUE_DESCRIPTOR, payload_of(&cd), |m| fx.sk.sign(m));
+        assert_eq!(ContactDataIn::from_slice(&bytes).unwrap_err(), DecodeError::WrongContentType);
     }
 
     #[test]
     fn decode_wrong_version() {
         let mut fx = fixture();
         let cd = sealed(&mut fx);
-        let p = payload(
-            2,
-            fx.user.as_bytes(),
-            &fx.sk.public_key().to_bytes(),
-            T.0,
-            &[0; 12],
-            &[0; 32],
-        );
+        let p = payload(2, fx.user.as_bytes(), &fx.sk.public_key().to_bytes(), T.0, &[0; 12], &[0; 32]);
         assert_eq!(
             ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
             DecodeError::UnsupportedVersion { got: 2 }
@@ -776,19 +693,10 @@ mod tests {
         let p = ArrayWriter::new(1).bytes(fx.user.as_bytes()).encode();
         assert_eq!(
             ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
-            DecodeError::WrongArity {
-                field: "contact_data",
-                expected: 6,
-                got: 2
-            }
+            DecodeError::WrongArity { field: "contact_data", expected: 6, got: 2 }
         );
-        let p = ArrayWriter::new(1)
-            .value(ArrayWriter::new(1).into_value())
-            .encode();
-        assert_eq!(
-            ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
-            DecodeError::NestingTooDeep
-        );
+        let p = ArrayWriter::new(1).value(ArrayWriter::new(1).into_value()).encode();
+        assert_eq!(ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(), DecodeError::NestingTooDeep);
     }
 
     #[test]
@@ -796,71 +704,33 @@ mod tests {
         let fx = fixture();
         let key = fx.sk.public_key().to_bytes();
         let u = fx.user.as_bytes();
-        let check = |p: Vec<u8>, e: DecodeError| {
-            assert_eq!(
-                ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(),
-                e
-            )
-        };
+        let check =
+            |p: Vec<u8>, e: DecodeError| assert_eq!(ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap_err(), e);
         check(
             payload(1, &u[..15], &key, T.0, &[0; 12], &[0; 32]),
-            DecodeError::WrongLength {
-                field: "user_id",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "user_id", expected: 16, got: 15 },
         );
         check(
             payload(1, u, &key[..64], T.0, &[0; 12], &[0; 32]),
-            DecodeError::WrongLength {
-                field: "guest_key",
-                expected: 65,
-                got: 64,
-            },
+            DecodeError::WrongLength { field: "guest_key", expected: 65, got: 64 },
         );
         let mut bad_key = key;
         bad_key[64] ^= 1;
-        check(
-            payload(1, u, &bad_key, T.0, &[0; 12], &[0; 32]),
-            DecodeError::InvalidPoint { field: "guest_key" },
-        );
+        check(payload(1, u, &bad_key, T.0, &[0; 12], &[0; 32]), DecodeError::InvalidPoint { field: "guest_key" });
         check(
             payload(1, u, &key, T.0, &[0; 11], &[0; 32]),
-            DecodeError::WrongLength {
-                field: "nonce",
-                expected: 12,
-                got: 11,
-            },
+            DecodeError::WrongLength { field: "nonce", expected: 12, got: 11 },
         );
         check(
             payload(1, u, &key, T.0, &[0; 12], &[0; 15]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 16, got: 15 },
         );
         check(
             payload(1, u, &key, T.0, &[0; 12], &[0; 4113]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 4112,
-                got: 4113,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 4112, got: 4113 },
         );
-        let p = ArrayWriter::new(1)
-            .bytes(u)
-            .bytes(&key)
-            .text("now")
-            .bytes(&[0; 12])
-            .bytes(&[0; 32])
-            .encode();
-        check(
-            p,
-            DecodeError::UnexpectedType {
-                field: "updated_at",
-            },
-        );
+        let p = ArrayWriter::new(1).bytes(u).bytes(&key).text("now").bytes(&[0; 12]).bytes(&[0; 32]).encode();
+        check(p, DecodeError::UnexpectedType { field: "updated_at" });
     }
 
     #[test]
@@ -871,14 +741,8 @@ mod tests {
         bytes[last] ^= 1;
         let parsed = ContactDataIn::from_slice(&bytes).unwrap();
         assert_eq!(parsed.verify_signature(), Err(VerifyError::BadSignature));
-        assert_eq!(
-            parsed.clone().verify().unwrap_err(),
-            VerifyError::BadSignature
-        );
-        assert_eq!(
-            parsed.open(&fx.user, &fx.secret).unwrap_err(),
-            OpenError::BindingMismatch { field: "signature" }
-        );
+        assert_eq!(parsed.clone().verify().unwrap_err(), VerifyError::BadSignature);
+        assert_eq!(parsed.open(&fx.user, &fx.secret).unwrap_err(), OpenError::BindingMismatch { field: "signature" });
     }
 
     #[test]
@@ -887,39 +751,19 @@ mod tests {
         let cd = sealed(&mut fx);
         let mut ct = cd.0.ciphertext.clone();
         ct[0] ^= 1;
-        let p = payload(
-            1,
-            fx.user.as_bytes(),
-            &fx.sk.public_key().to_bytes(),
-            T.0,
-            &cd.0.nonce,
-            &ct,
-        );
+        let p = payload(1, fx.user.as_bytes(), &fx.sk.public_key().to_bytes(), T.0, &cd.0.nonce, &ct);
         let parsed = ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap();
         parsed.verify_signature().unwrap();
-        assert_eq!(
-            parsed.open(&fx.user, &fx.secret).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(parsed.open(&fx.user, &fx.secret).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
     fn changed_updated_at_rejected() {
         let mut fx = fixture();
         let cd = sealed(&mut fx);
-        let p = payload(
-            1,
-            fx.user.as_bytes(),
-            &fx.sk.public_key().to_bytes(),
-            T.0 + 1,
-            &cd.0.nonce,
-            &cd.0.ciphertext,
-        );
+        let p = payload(1, fx.user.as_bytes(), &fx.sk.public_key().to_bytes(), T.0 + 1, &cd.0.nonce, &cd.0.ciphertext);
         let parsed = ContactDataIn::from_slice(&resign(p, &fx.sk)).unwrap();
-        assert_eq!(
-            parsed.open(&fx.user, &fx.secret).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(parsed.open(&fx.user, &fx.secret).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
@@ -927,10 +771,7 @@ mod tests {
         let mut fx = fixture();
         let cd = sealed(&mut fx).into_unverified();
         let other = DataSecret::random(&mut fx.rng);
-        assert_eq!(
-            cd.open(&fx.user, &other).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(cd.open(&fx.user, &other).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
@@ -939,26 +780,13 @@ mod tests {
         let cd = sealed(&mut fx).into_unverified();
         // The server returns this user's data for another user id.
         let other = UserId::random(&mut fx.rng);
-        assert_eq!(
-            cd.clone().open(&other, &fx.secret).unwrap_err(),
-            OpenError::BindingMismatch { field: "user_id" }
-        );
+        assert_eq!(cd.clone().open(&other, &fx.secret).unwrap_err(), OpenError::BindingMismatch { field: "user_id" });
         // Someone relabels it to the other user id and re-signs with its own key.
         let attacker = GuestSigningKey::generate(&mut fx.rng);
-        let p = payload(
-            1,
-            other.as_bytes(),
-            &attacker.public_key().to_bytes(),
-            T.0,
-            &cd.nonce,
-            &cd.ciphertext,
-        );
+        let p = payload(1, other.as_bytes(), &attacker.public_key().to_bytes(), T.0, &cd.nonce, &cd.ciphertext);
         let forged = ContactDataIn::from_slice(&resign(p, &attacker)).unwrap();
         forged.verify_signature().unwrap();
-        assert_eq!(
-            forged.open(&other, &fx.secret).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(forged.open(&other, &fx.secret).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
@@ -967,41 +795,25 @@ mod tests {
         let cd = sealed(&mut fx).into_unverified();
         let attacker = GuestSigningKey::generate(&mut fx.rng);
         // Same payload (guest key still the victim's) signed by another key.
-        let forged =
-            ContactDataIn::from_slice(&resign(cd.signed.payload().to_vec(), &attacker)).unwrap();
+        let forged = ContactDataIn::from_slice(&resign(cd.signed.payload().to_vec(), &attacker)).unwrap();
         assert_eq!(forged.verify_signature(), Err(VerifyError::BadSignature));
         assert_eq!(
             forged.clone().open(&fx.user, &fx.secret).unwrap_err(),
             OpenError::BindingMismatch { field: "signature" }
         );
         // Payload with the attacker's key: the signature verifies, the AAD does not.
-        let p = payload(
-            1,
-            fx.user.as_bytes(),
-            &attacker.public_key().to_bytes(),
-            T.0,
-            &cd.nonce,
-            &cd.ciphertext,
-        );
+        let p = payload(1, fx.user.as_bytes(), &attacker.public_key().to_bytes(), T.0, &cd.nonce, &cd.ciphertext);
         let forged = ContactDataIn::from_slice(&resign(p, &attacker)).unwrap();
         forged.verify_signature().unwrap();
-        assert_eq!(
-            forged.open(&fx.user, &fx.secret).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(forged.open(&fx.user, &fx.secret).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     /// Seals an arbitrary plaintext as valid contact data.
     fn seal_raw(fx: &Fixture, nonce: [u8; 12], pt: &[u8]) -> ContactDataIn {
         let key = derive::contact_data_key(&fx.secret);
         let gk = fx.sk.public_key().to_bytes();
-        let ct = crypto::aes128gcm_seal(key.expose_secret(), &nonce, &aad(&fx.user, &gk, T), pt)
-            .unwrap();
-        ContactDataIn::from_slice(&resign(
-            payload(1, fx.user.as_bytes(), &gk, T.0, &nonce, &ct),
-            &fx.sk,
-        ))
-        .unwrap()
+        let ct = crypto::aes128gcm_seal(key.expose_secret(), &nonce, &aad(&fx.user, &gk, T), pt).unwrap();
+        ContactDataIn::from_slice(&resign(payload(1, fx.user.as_bytes(), &gk, T.0, &nonce, &ct), &fx.sk)).unwrap()
     }
 
     #[test]
@@ -1014,92 +826,39 @@ mod tests {
             }
             w.encode()
         };
-        let open = |pt: &[u8]| {
-            seal_raw(&fx, [7; 12], pt)
-                .open(&fx.user, &fx.secret)
-                .unwrap_err()
-        };
-        assert_eq!(
-            open(&texts(2, 8)),
-            OpenError::Malformed(DecodeError::UnsupportedVersion { got: 2 })
-        );
+        let open = |pt: &[u8]| seal_raw(&fx, [7; 12], pt).open(&fx.user, &fx.secret).unwrap_err();
+        assert_eq!(open(&texts(2, 8)), OpenError::Malformed(DecodeError::UnsupportedVersion { got: 2 }));
         assert_eq!(
             open(&texts(1, 7)),
-            OpenError::Malformed(DecodeError::WrongArity {
-                field: "contact_fields",
-                expected: 9,
-                got: 8
-            })
+            OpenError::Malformed(DecodeError::WrongArity { field: "contact_fields", expected: 9, got: 8 })
         );
         let ok = fields().to_plaintext();
         let mut trailing = ok.to_vec();
         trailing.push(0);
-        assert_eq!(
-            open(&trailing),
-            OpenError::Malformed(DecodeError::TrailingBytes)
-        );
+        assert_eq!(open(&trailing), OpenError::Malformed(DecodeError::TrailingBytes));
         let mut f = fields();
         f.first_name = "Eri\u{202e}ka".into();
-        assert_eq!(
-            open(&f.to_plaintext()),
-            OpenError::Malformed(DecodeError::InvalidField {
-                field: "first_name"
-            })
-        );
+        assert_eq!(open(&f.to_plaintext()), OpenError::Malformed(DecodeError::InvalidField { field: "first_name" }));
         let mut f = fields();
         f.phone = "call me".into();
-        assert_eq!(
-            open(&f.to_plaintext()),
-            OpenError::Malformed(DecodeError::InvalidField { field: "phone" })
-        );
+        assert_eq!(open(&f.to_plaintext()), OpenError::Malformed(DecodeError::InvalidField { field: "phone" }));
         let mut f = fields();
         f.city = "c".repeat(65);
-        assert_eq!(
-            open(&f.to_plaintext()),
-            OpenError::Malformed(DecodeError::InvalidField { field: "city" })
-        );
+        assert_eq!(open(&f.to_plaintext()), OpenError::Malformed(DecodeError::InvalidField { field: "city" }));
         // The largest plaintext the ciphertext cap admits (4096 bytes) is parsed.
         let big = ArrayWriter::new(1).bytes(&[0; 4091]).encode();
         assert_eq!(big.len(), 4096);
         assert_eq!(
             open(&big),
-            OpenError::Malformed(DecodeError::WrongArity {
-                field: "contact_fields",
-                expected: 9,
-                got: 2
-            })
+            OpenError::Malformed(DecodeError::WrongArity { field: "contact_fields", expected: 9, got: 2 })
         );
-        let nested = ArrayWriter::new(1)
-            .value(ArrayWriter::new(1).into_value())
-            .encode();
-        assert_eq!(
-            open(&nested),
-            OpenError::Malformed(DecodeError::NestingTooDeep)
-        );
-        let typed = ArrayWriter::new(1)
-            .uint(5)
-            .text("a")
-            .text("b")
-            .text("c")
-            .text("d")
-            .text("e")
-            .text("f")
-            .text("g")
-            .encode();
-        assert_eq!(
-            open(&typed),
-            OpenError::Malformed(DecodeError::UnexpectedType {
-                field: "first_name"
-            })
-        );
+        let nested = ArrayWriter::new(1).value(ArrayWriter::new(1).into_value()).encode();
+        assert_eq!(open(&nested), OpenError::Malformed(DecodeError::NestingTooDeep));
+        let typed =
+            ArrayWriter::new(1).uint(5).text("a").text("b").text("c").text("d").text("e").text("f").text("g").encode();
+        assert_eq!(open(&typed), OpenError::Malformed(DecodeError::UnexpectedType { field: "first_name" }));
         // The raw path itself accepts a valid plaintext.
-        assert_eq!(
-            seal_raw(&fx, [7; 12], &ok)
-                .open(&fx.user, &fx.secret)
-                .unwrap()
-                .fields,
-            fields()
-        );
+        assert_eq!(seal_raw(&fx, [7; 12], &ok).open(&fx.user, &fx.secret).unwrap().fields, fields());
     }
 
     #[test]
@@ -1108,55 +867,22 @@ mod tests {
         let first = sealed(&mut fx);
         let mut f = fields();
         f.city = "Berlin".into();
-        let later = ContactData::seal(
-            &mut fx.rng,
-            &fx.sk,
-            fx.user,
-            &fx.secret,
-            &f,
-            T.plus_secs(60),
-        )
-        .unwrap();
+        let later = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T.plus_secs(60)).unwrap();
         later.is_update_of(&first).unwrap();
         // Replay of the older version, or the same version again.
-        assert_eq!(
-            first.is_update_of(&later),
-            Err(VerifyError::InvalidValidity)
-        );
-        assert_eq!(
-            first.is_update_of(&first),
-            Err(VerifyError::InvalidValidity)
-        );
+        assert_eq!(first.is_update_of(&later), Err(VerifyError::InvalidValidity));
+        assert_eq!(first.is_update_of(&first), Err(VerifyError::InvalidValidity));
         // Another key for the same user id.
         let other_sk = GuestSigningKey::generate(&mut fx.rng);
-        let hijack = ContactData::seal(
-            &mut fx.rng,
-            &other_sk,
-            fx.user,
-            &fx.secret,
-            &f,
-            T.plus_secs(120),
-        )
-        .unwrap();
+        let hijack = ContactData::seal(&mut fx.rng, &other_sk, fx.user, &fx.secret, &f, T.plus_secs(120)).unwrap();
         assert_eq!(hijack.is_update_of(&first), Err(VerifyError::KeyMismatch));
         // Another user id.
         let other_user = UserId::random(&mut fx.rng);
-        let moved = ContactData::seal(
-            &mut fx.rng,
-            &fx.sk,
-            other_user,
-            &fx.secret,
-            &f,
-            T.plus_secs(120),
-        )
-        .unwrap();
+        let moved = ContactData::seal(&mut fx.rng, &fx.sk, other_user, &fx.secret, &f, T.plus_secs(120)).unwrap();
         assert_eq!(moved.is_update_of(&first), Err(VerifyError::KeyMismatch));
         // The victim's key in the payload, signed by someone else.
         let p = payload_of(&later);
         let forged = ContactDataIn::from_slice(&resign(p, &other_sk)).unwrap();
-        assert_eq!(
-            forged.is_update_of(&first.clone().into_unverified()),
-            Err(VerifyError::BadSignature)
-        );
+        assert_eq!(forged.is_update_of(&first.clone().into_unverified()), Err(VerifyError::BadSignature));
     }
 }

@@ -60,10 +60,7 @@ fn aad(daily_key_id: DailyKeyId, created_at: UnixTime) -> [u8; AAD_LEN] {
     let mut aad = [0u8; AAD_LEN];
     let id = daily_key_id.0.to_be_bytes();
     let t = created_at.0.to_be_bytes();
-    for (d, s) in aad
-        .iter_mut()
-        .zip([1u8].iter().chain(id.iter()).chain(t.iter()))
-    {
+    for (d, s) in aad.iter_mut().zip([1u8].iter().chain(id.iter()).chain(t.iter())) {
         *d = *s;
     }
     aad
@@ -141,13 +138,7 @@ impl HistoryShareIn {
                 got: ciphertext.len(),
             });
         }
-        Ok(Self {
-            raw: bytes.to_vec(),
-            daily_key_id,
-            created_at,
-            enc,
-            ciphertext,
-        })
+        Ok(Self { raw: bytes.to_vec(), daily_key_id, created_at, enc, ciphertext })
     }
 
     /// The daily key the share is sealed to.
@@ -199,26 +190,14 @@ fn parse_plaintext(pt: &[u8], created_at: UnixTime) -> Result<OpenedHistoryShare
         days.push((day, DailyTracingSecret::from_slice(&secret)?));
     }
     check_days(days.iter().map(|(d, _)| *d), created_at)?;
-    Ok(OpenedHistoryShare {
-        user_id,
-        data_secret,
-        days,
-    })
+    Ok(OpenedHistoryShare { user_id, data_secret, days })
 }
 
 /// Reads a secret byte string of exactly `len` bytes into a self-wiping buffer.
-fn secret_bytes(
-    r: &mut ArrayReader,
-    field: &'static str,
-    len: usize,
-) -> Result<Zeroizing<Vec<u8>>, DecodeError> {
+fn secret_bytes(r: &mut ArrayReader, field: &'static str, len: usize) -> Result<Zeroizing<Vec<u8>>, DecodeError> {
     let b = Zeroizing::new(r.bytes(field, len)?);
     if b.len() != len {
-        return Err(DecodeError::WrongLength {
-            field,
-            expected: len,
-            got: b.len(),
-        });
+        return Err(DecodeError::WrongLength { field, expected: len, got: b.len() });
     }
     Ok(b)
 }
@@ -252,20 +231,13 @@ impl HistoryShare {
         created_at: UnixTime,
     ) -> Result<Self, SealError> {
         if days.len() > MAX_DAYS {
-            return Err(DecodeError::TooManyItems {
-                field: "days",
-                max: MAX_DAYS,
-            }
-            .into());
+            return Err(DecodeError::TooManyItems { field: "days", max: MAX_DAYS }.into());
         }
         check_days(days.iter().map(|(d, _)| *d), created_at)?;
         let entries = days
             .iter()
             .map(|(day, secret)| {
-                Value::Array(vec![
-                    Value::Integer(day.0.into()),
-                    Value::Bytes(secret.expose_secret().to_vec()),
-                ])
+                Value::Array(vec![Value::Integer(day.0.into()), Value::Bytes(secret.expose_secret().to_vec())])
             })
             .collect();
         let pt = encode_secret(
@@ -275,13 +247,8 @@ impl HistoryShare {
                 .value(Value::Array(entries))
                 .into_value(),
         );
-        let sealed = crypto::hpke_seal(
-            rng,
-            &daily_key.0,
-            labels::HPKE_HISTORY_SHARE,
-            &aad(daily_key_id, created_at),
-            &pt,
-        )?;
+        let sealed =
+            crypto::hpke_seal(rng, &daily_key.0, labels::HPKE_HISTORY_SHARE, &aad(daily_key_id, created_at), &pt)?;
         let bytes = ArrayWriter::new(VERSION)
             .uint(u64::from(daily_key_id.0))
             .uint(created_at.0)
@@ -351,61 +318,30 @@ mod tests {
         let user = UserId::random(&mut rng);
         let secret = DataSecret::random(&mut rng);
         let today = T.day();
-        let tracing = (0..n)
-            .rev()
-            .map(|i| (today.minus_days(i), DailyTracingSecret::random(&mut rng)))
-            .collect();
-        Fixture {
-            rng,
-            daily,
-            id: DailyKeyId::for_day(today),
-            user,
-            secret,
-            tracing,
-        }
+        let tracing = (0..n).rev().map(|i| (today.minus_days(i), DailyTracingSecret::random(&mut rng))).collect();
+        Fixture { rng, daily, id: DailyKeyId::for_day(today), user, secret, tracing }
     }
 
     fn seal(fx: &mut Fixture) -> Result<HistoryShare, SealError> {
         let days: Vec<_> = fx.tracing.iter().map(|(d, s)| (*d, s)).collect();
-        HistoryShare::seal(
-            &mut fx.rng,
-            fx.id,
-            &fx.daily.public_key(),
-            &fx.user,
-            &fx.secret,
-            &days,
-            T,
-        )
+        HistoryShare::seal(&mut fx.rng, fx.id, &fx.daily.public_key(), &fx.user, &fx.secret, &days, T)
     }
 
     fn envelope(version: u64, id: u64, t: u64, enc: &[u8], ct: &[u8]) -> Vec<u8> {
-        ArrayWriter::new(version)
-            .uint(id)
-            .uint(t)
-            .bytes(enc)
-            .bytes(ct)
-            .encode()
+        ArrayWriter::new(version).uint(id).uint(t).bytes(enc).bytes(ct).encode()
     }
 
     /// Seals an arbitrary plaintext as a valid envelope.
     fn seal_raw(fx: &mut Fixture, pt: &[u8]) -> HistoryShareIn {
-        let s = crypto::hpke_seal(
-            &mut fx.rng,
-            &fx.daily.public_key().0,
-            labels::HPKE_HISTORY_SHARE,
-            &aad(fx.id, T),
-            pt,
-        )
-        .unwrap();
+        let s =
+            crypto::hpke_seal(&mut fx.rng, &fx.daily.public_key().0, labels::HPKE_HISTORY_SHARE, &aad(fx.id, T), pt)
+                .unwrap();
         HistoryShareIn::from_slice(&envelope(1, u64::from(fx.id.0), T.0, &s.enc, &s.ct)).unwrap()
     }
 
     #[test]
     fn aad_layout() {
-        assert_eq!(
-            aad(DailyKeyId(0x1234), UnixTime(0x0102_0304_0506_0708)),
-            [1, 0x12, 0x34, 1, 2, 3, 4, 5, 6, 7, 8]
-        );
+        assert_eq!(aad(DailyKeyId(0x1234), UnixTime(0x0102_0304_0506_0708)), [1, 0x12, 0x34, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
@@ -425,18 +361,12 @@ mod tests {
             assert_eq!(s1, s2);
         }
         let dbg = format!("{opened:?}");
-        assert!(
-            dbg.contains("DataSecret(<redacted>)")
-                && dbg.contains("DailyTracingSecret(<redacted>)")
-        );
+        assert!(dbg.contains("DataSecret(<redacted>)") && dbg.contains("DailyTracingSecret(<redacted>)"));
     }
 
     #[test]
     fn deterministic_for_a_seed() {
-        assert_eq!(
-            seal(&mut fixture(3)).unwrap().to_bytes(),
-            seal(&mut fixture(3)).unwrap().to_bytes()
-        );
+        assert_eq!(seal(&mut fixture(3)).unwrap().to_bytes(), seal(&mut fixture(3)).unwrap().to_bytes());
     }
 
     #[test]
@@ -444,23 +374,14 @@ mod tests {
         let mut fx = fixture(16);
         assert_eq!(
             seal(&mut fx).unwrap_err(),
-            SealError::InvalidInput(DecodeError::TooManyItems {
-                field: "days",
-                max: 15
-            })
+            SealError::InvalidInput(DecodeError::TooManyItems { field: "days", max: 15 })
         );
         let mut fx = fixture(0);
-        assert_eq!(
-            seal(&mut fx).unwrap_err(),
-            SealError::InvalidInput(DecodeError::InvalidField { field: "days" })
-        );
+        assert_eq!(seal(&mut fx).unwrap_err(), SealError::InvalidInput(DecodeError::InvalidField { field: "days" }));
         // Not increasing.
         let mut fx = fixture(2);
         fx.tracing.swap(0, 1);
-        assert_eq!(
-            seal(&mut fx).unwrap_err(),
-            SealError::InvalidInput(DecodeError::InvalidField { field: "days" })
-        );
+        assert_eq!(seal(&mut fx).unwrap_err(), SealError::InvalidInput(DecodeError::InvalidField { field: "days" }));
         // Duplicate day.
         let mut fx = fixture(2);
         fx.tracing[0].0 = fx.tracing[1].0;
@@ -475,27 +396,12 @@ mod tests {
     fn decode_truncated_trailing_oversize() {
         let mut fx = fixture(2);
         let bytes = seal(&mut fx).unwrap().to_bytes();
-        assert_eq!(
-            HistoryShareIn::from_slice(&bytes[..bytes.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            HistoryShareIn::from_slice(&[]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(HistoryShareIn::from_slice(&bytes[..bytes.len() - 1]).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(HistoryShareIn::from_slice(&[]).unwrap_err(), DecodeError::Truncated);
         let mut t = bytes.clone();
         t.push(0);
-        assert_eq!(
-            HistoryShareIn::from_slice(&t).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
-        assert_eq!(
-            HistoryShareIn::from_slice(&[0; 4097]).unwrap_err(),
-            DecodeError::TooLong {
-                max: 4096,
-                got: 4097
-            }
-        );
+        assert_eq!(HistoryShareIn::from_slice(&t).unwrap_err(), DecodeError::TrailingBytes);
+        assert_eq!(HistoryShareIn::from_slice(&[0; 4097]).unwrap_err(), DecodeError::TooLong { max: 4096, got: 4097 });
     }
 
     #[test]
@@ -504,63 +410,27 @@ mod tests {
         let hs = seal(&mut fx).unwrap();
         let enc = hs.0.enc;
         let ct = hs.0.ciphertext.clone();
-        let check =
-            |b: Vec<u8>, e: DecodeError| assert_eq!(HistoryShareIn::from_slice(&b).unwrap_err(), e);
-        check(
-            envelope(2, 1, T.0, &enc, &ct),
-            DecodeError::UnsupportedVersion { got: 2 },
-        );
+        let check = |b: Vec<u8>, e: DecodeError| assert_eq!(HistoryShareIn::from_slice(&b).unwrap_err(), e);
+        check(envelope(2, 1, T.0, &enc, &ct), DecodeError::UnsupportedVersion { got: 2 });
         check(
             ArrayWriter::new(1).uint(1).uint(T.0).bytes(&enc).encode(),
-            DecodeError::WrongArity {
-                field: "history_share",
-                expected: 5,
-                got: 4,
-            },
+            DecodeError::WrongArity { field: "history_share", expected: 5, got: 4 },
         );
-        check(
-            envelope(1, 65536, T.0, &enc, &ct),
-            DecodeError::InvalidField {
-                field: "daily_key_id",
-            },
-        );
-        check(
-            envelope(1, 1, T.0, &enc[..33], &ct),
-            DecodeError::WrongLength {
-                field: "enc",
-                expected: 65,
-                got: 33,
-            },
-        );
+        check(envelope(1, 65536, T.0, &enc, &ct), DecodeError::InvalidField { field: "daily_key_id" });
+        check(envelope(1, 1, T.0, &enc[..33], &ct), DecodeError::WrongLength { field: "enc", expected: 65, got: 33 });
         let mut bad = enc;
         bad[64] ^= 1;
-        check(
-            envelope(1, 1, T.0, &bad, &ct),
-            DecodeError::InvalidPoint { field: "enc" },
-        );
+        check(envelope(1, 1, T.0, &bad, &ct), DecodeError::InvalidPoint { field: "enc" });
         check(
             envelope(1, 1, T.0, &enc, &[0; 15]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 16,
-                got: 15,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 16, got: 15 },
         );
         check(
             envelope(1, 1, T.0, &enc, &[0; 1041]),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 1040,
-                got: 1041,
-            },
+            DecodeError::WrongLength { field: "ciphertext", expected: 1040, got: 1041 },
         );
         check(
-            ArrayWriter::new(1)
-                .uint(1)
-                .value(ArrayWriter::new(1).into_value())
-                .bytes(&enc)
-                .bytes(&ct)
-                .encode(),
+            ArrayWriter::new(1).uint(1).value(ArrayWriter::new(1).into_value()).bytes(&enc).bytes(&ct).encode(),
             DecodeError::NestingTooDeep,
         );
     }
@@ -573,46 +443,21 @@ mod tests {
         assert_eq!(hs.open(&other).unwrap_err(), OpenError::DecryptionFailed);
         // The server relabels the key id or the creation time.
         let b = envelope(1, u64::from(fx.id.0) + 1, T.0, &hs.enc, &hs.ciphertext);
-        assert_eq!(
-            HistoryShareIn::from_slice(&b)
-                .unwrap()
-                .open(&fx.daily)
-                .unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(HistoryShareIn::from_slice(&b).unwrap().open(&fx.daily).unwrap_err(), OpenError::DecryptionFailed);
         let b = envelope(1, u64::from(fx.id.0), T.0 - 86_400, &hs.enc, &hs.ciphertext);
-        assert_eq!(
-            HistoryShareIn::from_slice(&b)
-                .unwrap()
-                .open(&fx.daily)
-                .unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(HistoryShareIn::from_slice(&b).unwrap().open(&fx.daily).unwrap_err(), OpenError::DecryptionFailed);
         let mut ct = hs.ciphertext.clone();
         ct[3] ^= 0x80;
         let b = envelope(1, u64::from(fx.id.0), T.0, &hs.enc, &ct);
-        assert_eq!(
-            HistoryShareIn::from_slice(&b)
-                .unwrap()
-                .open(&fx.daily)
-                .unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(HistoryShareIn::from_slice(&b).unwrap().open(&fx.daily).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     fn plaintext(version: u64, user: &[u8], secret: &[u8], days: Vec<Value>) -> Vec<u8> {
-        ArrayWriter::new(version)
-            .bytes(user)
-            .bytes(secret)
-            .value(Value::Array(days))
-            .encode()
+        ArrayWriter::new(version).bytes(user).bytes(secret).value(Value::Array(days)).encode()
     }
 
     fn entry(day: u64, secret: &[u8]) -> Value {
-        Value::Array(vec![
-            Value::Integer(day.into()),
-            Value::Bytes(secret.to_vec()),
-        ])
+        Value::Array(vec![Value::Integer(day.into()), Value::Bytes(secret.to_vec())])
     }
 
     #[test]
@@ -624,53 +469,26 @@ mod tests {
         let ts = [3u8; 32];
         let mut open = |pt: Vec<u8>| seal_raw(&mut fx, &pt).open(&fx.daily).unwrap_err();
         let m = OpenError::Malformed;
-        assert_eq!(
-            open(plaintext(2, &u, &s, vec![entry(today, &ts)])),
-            m(DecodeError::UnsupportedVersion { got: 2 })
-        );
+        assert_eq!(open(plaintext(2, &u, &s, vec![entry(today, &ts)])), m(DecodeError::UnsupportedVersion { got: 2 }));
         assert_eq!(
             open(plaintext(1, &u[..15], &s, vec![entry(today, &ts)])),
-            m(DecodeError::WrongLength {
-                field: "user_id",
-                expected: 16,
-                got: 15
-            })
+            m(DecodeError::WrongLength { field: "user_id", expected: 16, got: 15 })
         );
         assert_eq!(
             open(plaintext(1, &u, &[2; 17], vec![entry(today, &ts)])),
-            m(DecodeError::WrongLength {
-                field: "data_secret",
-                expected: 16,
-                got: 17
-            })
+            m(DecodeError::WrongLength { field: "data_secret", expected: 16, got: 17 })
         );
         assert_eq!(
             open(plaintext(1, &u, &[2; 15], vec![entry(today, &ts)])),
-            m(DecodeError::WrongLength {
-                field: "data_secret",
-                expected: 16,
-                got: 15
-            })
+            m(DecodeError::WrongLength { field: "data_secret", expected: 16, got: 15 })
         );
         assert_eq!(
             open(plaintext(1, &u, &s, vec![entry(today, &ts[..31])])),
-            m(DecodeError::WrongLength {
-                field: "tracing_secret",
-                expected: 32,
-                got: 31
-            })
+            m(DecodeError::WrongLength { field: "tracing_secret", expected: 32, got: 31 })
         );
+        assert_eq!(open(plaintext(1, &u, &s, vec![])), m(DecodeError::InvalidField { field: "days" }));
         assert_eq!(
-            open(plaintext(1, &u, &s, vec![])),
-            m(DecodeError::InvalidField { field: "days" })
-        );
-        assert_eq!(
-            open(plaintext(
-                1,
-                &u,
-                &s,
-                vec![entry(today, &ts), entry(today, &ts)]
-            )),
+            open(plaintext(1, &u, &s, vec![entry(today, &ts), entry(today, &ts)])),
             m(DecodeError::InvalidField { field: "days" })
         );
         assert_eq!(
@@ -686,29 +504,12 @@ mod tests {
             m(DecodeError::InvalidField { field: "day" })
         );
         assert_eq!(
-            open(plaintext(
-                1,
-                &u,
-                &s,
-                (0..16).map(|i| entry(today - 15 + i, &ts)).collect()
-            )),
-            m(DecodeError::TooManyItems {
-                field: "days",
-                max: 15
-            })
+            open(plaintext(1, &u, &s, (0..16).map(|i| entry(today - 15 + i, &ts)).collect())),
+            m(DecodeError::TooManyItems { field: "days", max: 15 })
         );
         assert_eq!(
-            open(plaintext(
-                1,
-                &u,
-                &s,
-                vec![Value::Array(vec![Value::Integer(today.into())])]
-            )),
-            m(DecodeError::WrongArity {
-                field: "day_entry",
-                expected: 2,
-                got: 1
-            })
+            open(plaintext(1, &u, &s, vec![Value::Array(vec![Value::Integer(today.into())])])),
+            m(DecodeError::WrongArity { field: "day_entry", expected: 2, got: 1 })
         );
         let deep = ArrayWriter::new(1)
             .bytes(&u)
@@ -717,15 +518,7 @@ mod tests {
             .encode();
         assert_eq!(open(deep), m(DecodeError::NestingTooDeep));
         // 15 days ending today are fine through the raw path.
-        let ok = plaintext(
-            1,
-            &u,
-            &s,
-            (0..15).map(|i| entry(today - 14 + i, &ts)).collect(),
-        );
-        assert_eq!(
-            seal_raw(&mut fx, &ok).open(&fx.daily).unwrap().days.len(),
-            15
-        );
+        let ok = plaintext(1, &u, &s, (0..15).map(|i| entry(today - 14 + i, &ts)).collect());
+        assert_eq!(seal_raw(&mut fx, &ok).open(&fx.daily).unwrap().days.len(), 15);
     }
 }

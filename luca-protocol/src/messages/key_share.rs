@@ -15,9 +15,7 @@ use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, EcSecret};
 use crate::error::{DecodeError, OpenError};
 use crate::ids::{BadgeKeyId, DailyKeyId, HealthOfficeId};
-use crate::keys::{
-    BadgePrivateKey, DailyPrivateKey, EncryptionPublicKey, HealthOfficeEncryptionKey,
-};
+use crate::keys::{BadgePrivateKey, DailyPrivateKey, EncryptionPublicKey, HealthOfficeEncryptionKey};
 use crate::labels;
 use crate::signed::daily_key_announcement::KeyPurpose;
 use crate::signed::health_office_certificate::HealthOfficeCertificate;
@@ -70,14 +68,7 @@ impl Fields {
         let enc = r.fixed::<{ crypto::POINT_LEN }>("enc")?;
         EncryptionPublicKey::from_slice_field(&enc, "enc")?;
         let ciphertext = r.fixed::<CIPHERTEXT_LEN>("ciphertext")?;
-        Ok(Self {
-            purpose,
-            key_id,
-            issuer,
-            recipient,
-            enc,
-            ciphertext,
-        })
+        Ok(Self { purpose, key_id, issuer, recipient, enc, ciphertext })
     }
 
     /// Checks the envelope, decrypts, and checks the key against the announcement.
@@ -94,41 +85,20 @@ impl Fields {
         if self.recipient != recipient_id {
             return Err(OpenError::BindingMismatch { field: "recipient" });
         }
-        let pt = crypto::hpke_open(
-            &recipient_key.0,
-            &self.enc,
-            labels::HPKE_KEY_SHARE,
-            &self.aad(),
-            &self.ciphertext,
-        )?;
-        let secret = EcSecret::from_bytes(pt.as_slice()).map_err(|_| {
-            OpenError::Malformed(DecodeError::InvalidField {
-                field: "private_key",
-            })
-        })?;
+        let pt = crypto::hpke_open(&recipient_key.0, &self.enc, labels::HPKE_KEY_SHARE, &self.aad(), &self.ciphertext)?;
+        let secret = EcSecret::from_bytes(pt.as_slice())
+            .map_err(|_| OpenError::Malformed(DecodeError::InvalidField { field: "private_key" }))?;
         if secret.public() != announced_public.0 {
-            return Err(OpenError::BindingMismatch {
-                field: "public_key",
-            });
+            return Err(OpenError::BindingMismatch { field: "public_key" });
         }
         Ok(secret)
     }
 }
 
 /// `purpose_u8 ‖ key_id_be16 ‖ issuer(16) ‖ recipient(16)`.
-fn aad(
-    purpose: KeyPurpose,
-    key_id: u16,
-    issuer: &HealthOfficeId,
-    recipient: &HealthOfficeId,
-) -> [u8; AAD_LEN] {
+fn aad(purpose: KeyPurpose, key_id: u16, issuer: &HealthOfficeId, recipient: &HealthOfficeId) -> [u8; AAD_LEN] {
     let mut out = [0u8; AAD_LEN];
-    let parts: [&[u8]; 4] = [
-        &[purpose.to_u8()],
-        &key_id.to_be_bytes(),
-        issuer.as_bytes(),
-        recipient.as_bytes(),
-    ];
+    let parts: [&[u8]; 4] = [&[purpose.to_u8()], &key_id.to_be_bytes(), issuer.as_bytes(), recipient.as_bytes()];
     let mut pos = 0usize;
     for p in parts {
         let end = pos.saturating_add(p.len());
@@ -203,15 +173,7 @@ impl KeyShare {
         recipient: &HealthOfficeCertificate,
         private_scalar: &[u8; 32],
     ) -> Result<Self, CryptoError> {
-        Self::seal_to(
-            rng,
-            purpose,
-            key_id,
-            issuer,
-            recipient.id(),
-            &recipient.encryption_key(),
-            private_scalar,
-        )
+        Self::seal_to(rng, purpose, key_id, issuer, recipient.id(), &recipient.encryption_key(), private_scalar)
     }
 
     /// Seals a daily private key to `recipient` (see [`KeyShare::seal`]).
@@ -225,14 +187,7 @@ impl KeyShare {
         recipient: &HealthOfficeCertificate,
         key: &DailyPrivateKey,
     ) -> Result<Self, CryptoError> {
-        Self::seal(
-            rng,
-            KeyPurpose::Daily,
-            key_id.0,
-            issuer,
-            recipient,
-            &key.to_bytes(),
-        )
+        Self::seal(rng, KeyPurpose::Daily, key_id.0, issuer, recipient, &key.to_bytes())
     }
 
     /// Seals a badge private key to `recipient` (see [`KeyShare::seal`]).
@@ -246,14 +201,7 @@ impl KeyShare {
         recipient: &HealthOfficeCertificate,
         key: &BadgePrivateKey,
     ) -> Result<Self, CryptoError> {
-        Self::seal(
-            rng,
-            KeyPurpose::Badge,
-            key_id.0,
-            issuer,
-            recipient,
-            &key.to_bytes(),
-        )
+        Self::seal(rng, KeyPurpose::Badge, key_id.0, issuer, recipient, &key.to_bytes())
     }
 
     /// Low-level form of [`KeyShare::seal`]: the recipient's id and encryption
@@ -273,23 +221,9 @@ impl KeyShare {
         // Refuse to share something that is not a private key.
         EcSecret::from_bytes(private_scalar)?;
         let aad = aad(purpose, key_id, &issuer, &recipient_id);
-        let sealed = crypto::hpke_seal(
-            rng,
-            &recipient_key.0,
-            labels::HPKE_KEY_SHARE,
-            &aad,
-            private_scalar,
-        )?;
-        let ciphertext =
-            <[u8; CIPHERTEXT_LEN]>::try_from(sealed.ct.as_slice()).map_err(|_| CryptoError)?;
-        let fields = Fields {
-            purpose,
-            key_id,
-            issuer,
-            recipient: recipient_id,
-            enc: sealed.enc,
-            ciphertext,
-        };
+        let sealed = crypto::hpke_seal(rng, &recipient_key.0, labels::HPKE_KEY_SHARE, &aad, private_scalar)?;
+        let ciphertext = <[u8; CIPHERTEXT_LEN]>::try_from(sealed.ct.as_slice()).map_err(|_| CryptoError)?;
+        let fields = Fields { purpose, key_id, issuer, recipient: recipient_id, enc: sealed.enc, ciphertext };
         let raw = fields.encode();
         Ok(Self { raw, fields })
     }
@@ -334,10 +268,7 @@ pub struct KeyShareIn {
 
 impl From<KeyShare> for KeyShareIn {
     fn from(s: KeyShare) -> Self {
-        Self {
-            raw: s.raw,
-            fields: s.fields,
-        }
+        Self { raw: s.raw, fields: s.fields }
     }
 }
 
@@ -348,10 +279,7 @@ impl KeyShareIn {
     /// The [`DecodeError`] of the first rule that fails.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
         let fields = Fields::decode(bytes)?;
-        Ok(Self {
-            raw: bytes.to_vec(),
-            fields,
-        })
+        Ok(Self { raw: bytes.to_vec(), fields })
     }
 
     /// The message exactly as received.
@@ -397,14 +325,7 @@ impl KeyShareIn {
         recipient_id: HealthOfficeId,
         announced_public: &EncryptionPublicKey,
     ) -> Result<DailyPrivateKey, OpenError> {
-        self.fields
-            .open(
-                KeyPurpose::Daily,
-                recipient_key,
-                recipient_id,
-                announced_public,
-            )
-            .map(DailyPrivateKey)
+        self.fields.open(KeyPurpose::Daily, recipient_key, recipient_id, announced_public).map(DailyPrivateKey)
     }
 
     /// Opens a badge key share addressed to `recipient_id` (see [`KeyShareIn::open_daily`]).
@@ -417,14 +338,7 @@ impl KeyShareIn {
         recipient_id: HealthOfficeId,
         announced_public: &EncryptionPublicKey,
     ) -> Result<BadgePrivateKey, OpenError> {
-        self.fields
-            .open(
-                KeyPurpose::Badge,
-                recipient_key,
-                recipient_id,
-                announced_public,
-            )
-            .map(BadgePrivateKey)
+        self.fields.open(KeyPurpose::Badge, recipient_key, recipient_id, announced_public).map(BadgePrivateKey)
     }
 }
 
@@ -448,13 +362,7 @@ mod tests {
         let recipient = HealthOfficeId::random(&mut rng);
         let recipient_key = HealthOfficeEncryptionKey::generate(&mut rng);
         let daily = DailyPrivateKey::generate(&mut rng);
-        Setup {
-            rng,
-            issuer,
-            recipient,
-            recipient_key,
-            daily,
-        }
+        Setup { rng, issuer, recipient, recipient_key, daily }
     }
 
     fn share(s: &mut Setup, purpose: KeyPurpose) -> KeyShare {
@@ -489,9 +397,7 @@ mod tests {
         assert_eq!(parsed.key_id(), 20_421);
         assert_eq!(parsed.issuer(), s.issuer);
         assert_eq!(parsed.recipient(), s.recipient);
-        let opened = parsed
-            .open_daily(&s.recipient_key, s.recipient, &s.daily.public_key())
-            .unwrap();
+        let opened = parsed.open_daily(&s.recipient_key, s.recipient, &s.daily.public_key()).unwrap();
         assert_eq!(*opened.to_bytes(), *s.daily.to_bytes());
         // Same seed, same bytes.
         let mut s2 = setup();
@@ -502,13 +408,10 @@ mod tests {
     fn round_trip_badge() {
         let mut s = setup();
         let ks = KeyShareIn::from(share(&mut s, KeyPurpose::Badge));
-        let opened = ks
-            .open_badge(&s.recipient_key, s.recipient, &s.daily.public_key())
-            .unwrap();
+        let opened = ks.open_badge(&s.recipient_key, s.recipient, &s.daily.public_key()).unwrap();
         assert_eq!(opened.public_key(), s.daily.public_key());
         assert_eq!(
-            ks.open_daily(&s.recipient_key, s.recipient, &s.daily.public_key())
-                .unwrap_err(),
+            ks.open_daily(&s.recipient_key, s.recipient, &s.daily.public_key()).unwrap_err(),
             OpenError::BindingMismatch { field: "purpose" }
         );
     }
@@ -519,11 +422,8 @@ mod tests {
         let ks = KeyShareIn::from(share(&mut s, KeyPurpose::Daily));
         let other = DailyPrivateKey::generate(&mut s.rng).public_key();
         assert_eq!(
-            ks.open_daily(&s.recipient_key, s.recipient, &other)
-                .unwrap_err(),
-            OpenError::BindingMismatch {
-                field: "public_key"
-            }
+            ks.open_daily(&s.recipient_key, s.recipient, &other).unwrap_err(),
+            OpenError::BindingMismatch { field: "public_key" }
         );
     }
 
@@ -532,8 +432,7 @@ mod tests {
         let mut s = setup();
         let ks = KeyShareIn::from(share(&mut s, KeyPurpose::Daily));
         assert_eq!(
-            ks.open_daily(&s.recipient_key, s.issuer, &s.daily.public_key())
-                .unwrap_err(),
+            ks.open_daily(&s.recipient_key, s.issuer, &s.daily.public_key()).unwrap_err(),
             OpenError::BindingMismatch { field: "recipient" }
         );
     }
@@ -543,11 +442,7 @@ mod tests {
         let mut s = setup();
         let ks = KeyShareIn::from(share(&mut s, KeyPurpose::Daily));
         let wrong = HealthOfficeEncryptionKey::generate(&mut s.rng);
-        assert_eq!(
-            ks.open_daily(&wrong, s.recipient, &s.daily.public_key())
-                .unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(ks.open_daily(&wrong, s.recipient, &s.daily.public_key()).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
@@ -557,36 +452,22 @@ mod tests {
         let pk = s.daily.public_key();
         let b = edited(ks.as_bytes(), |f| f.key_id = 20_422);
         assert_eq!(
-            KeyShareIn::from_slice(&b)
-                .unwrap()
-                .open_daily(&s.recipient_key, s.recipient, &pk)
-                .unwrap_err(),
+            KeyShareIn::from_slice(&b).unwrap().open_daily(&s.recipient_key, s.recipient, &pk).unwrap_err(),
             OpenError::DecryptionFailed
         );
-        let b = edited(ks.as_bytes(), |f| {
-            f.issuer = HealthOfficeId::from_array([7; 16])
-        });
+        let b = edited(ks.as_bytes(), |f| f.issuer = HealthOfficeId::from_array([7; 16]));
         assert_eq!(
-            KeyShareIn::from_slice(&b)
-                .unwrap()
-                .open_daily(&s.recipient_key, s.recipient, &pk)
-                .unwrap_err(),
+            KeyShareIn::from_slice(&b).unwrap().open_daily(&s.recipient_key, s.recipient, &pk).unwrap_err(),
             OpenError::DecryptionFailed
         );
         let b = edited(ks.as_bytes(), |f| f.purpose = KeyPurpose::Badge);
         assert_eq!(
-            KeyShareIn::from_slice(&b)
-                .unwrap()
-                .open_badge(&s.recipient_key, s.recipient, &pk)
-                .unwrap_err(),
+            KeyShareIn::from_slice(&b).unwrap().open_badge(&s.recipient_key, s.recipient, &pk).unwrap_err(),
             OpenError::DecryptionFailed
         );
         let b = edited(ks.as_bytes(), |f| f.ciphertext[0] ^= 1);
         assert_eq!(
-            KeyShareIn::from_slice(&b)
-                .unwrap()
-                .open_daily(&s.recipient_key, s.recipient, &pk)
-                .unwrap_err(),
+            KeyShareIn::from_slice(&b).unwrap().open_daily(&s.recipient_key, s.recipient, &pk).unwrap_err(),
             OpenError::DecryptionFailed
         );
     }
@@ -596,14 +477,9 @@ mod tests {
         let mut s = setup();
         // A well-sealed share whose plaintext is zero: never produced by `seal_to`.
         let aad = aad(KeyPurpose::Daily, 1, &s.issuer, &s.recipient);
-        let sealed = crypto::hpke_seal(
-            &mut s.rng,
-            &s.recipient_key.public_key().0,
-            labels::HPKE_KEY_SHARE,
-            &aad,
-            &[0u8; 32],
-        )
-        .unwrap();
+        let sealed =
+            crypto::hpke_seal(&mut s.rng, &s.recipient_key.public_key().0, labels::HPKE_KEY_SHARE, &aad, &[0u8; 32])
+                .unwrap();
         let f = Fields {
             purpose: KeyPurpose::Daily,
             key_id: 1,
@@ -614,11 +490,8 @@ mod tests {
         };
         let ks = KeyShareIn::from_slice(&f.encode()).unwrap();
         assert_eq!(
-            ks.open_daily(&s.recipient_key, s.recipient, &s.daily.public_key())
-                .unwrap_err(),
-            OpenError::Malformed(DecodeError::InvalidField {
-                field: "private_key"
-            })
+            ks.open_daily(&s.recipient_key, s.recipient, &s.daily.public_key()).unwrap_err(),
+            OpenError::Malformed(DecodeError::InvalidField { field: "private_key" })
         );
     }
 
@@ -627,29 +500,11 @@ mod tests {
         let mut s = setup();
         let pk = s.recipient_key.public_key();
         assert_eq!(
-            KeyShare::seal_to(
-                &mut s.rng,
-                KeyPurpose::Daily,
-                1,
-                s.issuer,
-                s.recipient,
-                &pk,
-                &[0u8; 32]
-            )
-            .unwrap_err(),
+            KeyShare::seal_to(&mut s.rng, KeyPurpose::Daily, 1, s.issuer, s.recipient, &pk, &[0u8; 32]).unwrap_err(),
             CryptoError
         );
         assert_eq!(
-            KeyShare::seal_to(
-                &mut s.rng,
-                KeyPurpose::Daily,
-                1,
-                s.issuer,
-                s.recipient,
-                &pk,
-                &[0xff; 32]
-            )
-            .unwrap_err(),
+            KeyShare::seal_to(&mut s.rng, KeyPurpose::Daily, 1, s.issuer, s.recipient, &pk, &[0xff; 32]).unwrap_err(),
             CryptoError
         );
     }
@@ -658,28 +513,29 @@ mod tests {
     fn decode_truncated_and_trailing() {
         let mut s = setup();
         let b = share(&mut s, KeyPurpose::Daily).to_bytes();
-        assert_eq!(
-            KeyShareIn::from_slice(&b[..b.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            KeyShareIn::from_slice(&[]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(KeyShareIn::from_slice(&b[..b.len() - 1]).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(KeyShareIn::from_slice(&[]).unwrap_err(), DecodeError::Truncated);
         let mut t = b.clone();
         t.push(0);
-        assert_eq!(
-            KeyShareIn::from_slice(&t).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
+        assert_eq!(KeyShareIn::from_slice(&t).unwrap_err(), DecodeError::TrailingBytes);
+    }
+
+    #[test]
+    fn decode_nesting_and_non_canonical() {
+        let nested = ArrayWriter::new(1).value(ArrayWriter::new(1).into_value()).encode();
+        assert_eq!(KeyShareIn::from_slice(&nested).unwrap_err(), DecodeError::NestingTooDeep);
+        let mut s = setup();
+        let b = share(&mut s, KeyPurpose::Badge).to_bytes();
+        // key_id 20421 (0x19 4f c5) re-encoded in four bytes (0x1a 00 00 4f c5).
+        let mut long = b[..3].to_vec();
+        long.extend_from_slice(&[0x1a, 0x00, 0x00]);
+        long.extend_from_slice(&b[4..]);
+        assert_eq!(KeyShareIn::from_slice(&long).unwrap_err(), DecodeError::NonCanonical);
     }
 
     #[test]
     fn decode_too_long() {
-        assert_eq!(
-            KeyShareIn::from_slice(&[0u8; 257]).unwrap_err(),
-            DecodeError::TooLong { max: 256, got: 257 }
-        );
+        assert_eq!(KeyShareIn::from_slice(&[0u8; 257]).unwrap_err(), DecodeError::TooLong { max: 256, got: 257 });
     }
 
     #[test]
@@ -688,10 +544,7 @@ mod tests {
         let mut b = share(&mut s, KeyPurpose::Daily).to_bytes();
         assert_eq!(b[1], 0x01);
         b[1] = 0x02;
-        assert_eq!(
-            KeyShareIn::from_slice(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        assert_eq!(KeyShareIn::from_slice(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
     }
 
     #[test]
@@ -699,11 +552,7 @@ mod tests {
         let b = ArrayWriter::new(1).uint(0).uint(1).encode();
         assert_eq!(
             KeyShareIn::from_slice(&b).unwrap_err(),
-            DecodeError::WrongArity {
-                field: "key_share",
-                expected: 7,
-                got: 3
-            }
+            DecodeError::WrongArity { field: "key_share", expected: 7, got: 3 }
         );
     }
 
@@ -722,10 +571,7 @@ mod tests {
                 .bytes(&f.ciphertext)
                 .encode()
         };
-        assert_eq!(
-            KeyShareIn::from_slice(&with(2, 1)).unwrap_err(),
-            DecodeError::InvalidField { field: "purpose" }
-        );
+        assert_eq!(KeyShareIn::from_slice(&with(2, 1)).unwrap_err(), DecodeError::InvalidField { field: "purpose" });
         assert_eq!(
             KeyShareIn::from_slice(&with(0, 65_536)).unwrap_err(),
             DecodeError::InvalidField { field: "key_id" }
@@ -749,29 +595,15 @@ mod tests {
         };
         assert_eq!(
             KeyShareIn::from_slice(&with(&[0; 15], &f.enc, &f.ciphertext)).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "issuer",
-                expected: 16,
-                got: 15
-            }
+            DecodeError::WrongLength { field: "issuer", expected: 16, got: 15 }
         );
         assert_eq!(
-            KeyShareIn::from_slice(&with(f.issuer.as_bytes(), &f.enc[..33], &f.ciphertext))
-                .unwrap_err(),
-            DecodeError::WrongLength {
-                field: "enc",
-                expected: 65,
-                got: 33
-            }
+            KeyShareIn::from_slice(&with(f.issuer.as_bytes(), &f.enc[..33], &f.ciphertext)).unwrap_err(),
+            DecodeError::WrongLength { field: "enc", expected: 65, got: 33 }
         );
         assert_eq!(
-            KeyShareIn::from_slice(&with(f.issuer.as_bytes(), &f.enc, &f.ciphertext[..47]))
-                .unwrap_err(),
-            DecodeError::WrongLength {
-                field: "ciphertext",
-                expected: 48,
-                got: 47
-            }
+            KeyShareIn::from_slice(&with(f.issuer.as_bytes(), &f.enc, &f.ciphertext[..47])).unwrap_err(),
+            DecodeError::WrongLength { field: "ciphertext", expected: 48, got: 47 }
         );
         let mut bad = f.enc;
         bad[64] ^= 1;
@@ -799,9 +631,7 @@ mod tests {
         assert_eq!(opened.public_key(), daily.public_key());
         let badge = BadgePrivateKey::generate(&mut rng);
         let ks = KeyShare::seal_badge(&mut rng, BadgeKeyId(3), issuer, &cert, &badge).unwrap();
-        let opened = KeyShareIn::from(ks)
-            .open_badge(&keys.encryption, cert.id(), &badge.public_key())
-            .unwrap();
+        let opened = KeyShareIn::from(ks).open_badge(&keys.encryption, cert.id(), &badge.public_key()).unwrap();
         assert_eq!(opened.public_key(), badge.public_key());
     }
 
@@ -824,12 +654,8 @@ mod tests {
 
     #[test]
     fn aad_layout() {
-        let a = aad(
-            KeyPurpose::Badge,
-            0x0102,
-            &HealthOfficeId::from_array([3; 16]),
-            &HealthOfficeId::from_array([4; 16]),
-        );
+        let a =
+            aad(KeyPurpose::Badge, 0x0102, &HealthOfficeId::from_array([3; 16]), &HealthOfficeId::from_array([4; 16]));
         let mut expected = vec![1u8, 1, 2];
         expected.extend_from_slice(&[3; 16]);
         expected.extend_from_slice(&[4; 16]);

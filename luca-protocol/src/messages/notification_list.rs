@@ -59,11 +59,7 @@ struct Fields {
 
 impl Fields {
     fn encode(&self) -> Vec<u8> {
-        let hashes = self
-            .hashes
-            .iter()
-            .map(|h| Value::Bytes(h.to_vec()))
-            .collect();
+        let hashes = self.hashes.iter().map(|h| Value::Bytes(h.to_vec())).collect();
         ArrayWriter::new(VERSION)
             .bytes(self.health_office_id.as_bytes())
             .uint(self.issued_at.0)
@@ -82,12 +78,10 @@ impl Fields {
             let h = match item {
                 Value::Bytes(b) => {
                     let got = b.len();
-                    NotificationHash::try_from(b.as_slice()).map_err(|_| {
-                        DecodeError::WrongLength {
-                            field: "hashes",
-                            expected: NOTIFICATION_HASH_LEN,
-                            got,
-                        }
+                    NotificationHash::try_from(b.as_slice()).map_err(|_| DecodeError::WrongLength {
+                        field: "hashes",
+                        expected: NOTIFICATION_HASH_LEN,
+                        got,
                     })?
                 }
                 _ => return Err(DecodeError::UnexpectedType { field: "hashes" }),
@@ -100,11 +94,7 @@ impl Fields {
         if !is_padded_len(hashes.len()) {
             return Err(DecodeError::InvalidField { field: "hashes" });
         }
-        Ok(Self {
-            health_office_id,
-            issued_at,
-            hashes,
-        })
+        Ok(Self { health_office_id, issued_at, hashes })
     }
 }
 
@@ -115,7 +105,8 @@ fn is_padded_len(n: usize) -> bool {
 
 /// A signed notification list (verified, or made by [`NotificationList::build`]).
 ///
-/// COSE_Sign1 / ES256 (see [`crate::cose`]) with content type
+/// COSE_Sign1 / ES256 (RFC 9052; `protected = {1: -7, 3: content type}`, empty
+/// unprotected header, attached payload, 64-byte `r ‖ s` signature) with content type
 /// `"application/luca.v1.notification-list"` ([`labels::COSE_NOTIFICATION_LIST`]),
 /// signed by the health office's signing key; size cap of the whole COSE
 /// object [`NotificationList::MAX_LEN`] = 5 MiB (5,242,880 bytes). Payload
@@ -183,31 +174,17 @@ impl NotificationList {
             }
             set.insert(derive::notification_hash(trace_id, &office, *level));
             if set.len() > MAX_HASHES {
-                return Err(DecodeError::TooManyItems {
-                    field: "hashes",
-                    max: MAX_HASHES,
-                });
+                return Err(DecodeError::TooManyItems { field: "hashes", max: MAX_HASHES });
             }
         }
-        let target = set
-            .len()
-            .max(MIN_HASHES)
-            .checked_next_power_of_two()
-            .unwrap_or(MAX_HASHES)
-            .min(MAX_HASHES);
+        let target = set.len().max(MIN_HASHES).checked_next_power_of_two().unwrap_or(MAX_HASHES).min(MAX_HASHES);
         while set.len() < target {
             let mut dummy = [0u8; NOTIFICATION_HASH_LEN];
             rng.fill_bytes(&mut dummy);
             set.insert(dummy);
         }
-        let fields = Fields {
-            health_office_id: office,
-            issued_at,
-            hashes: set.into_iter().collect(),
-        };
-        let raw = cose::sign(labels::COSE_NOTIFICATION_LIST, fields.encode(), |m| {
-            key.sign(m)
-        });
+        let fields = Fields { health_office_id: office, issued_at, hashes: set.into_iter().collect() };
+        let raw = cose::sign(labels::COSE_NOTIFICATION_LIST, fields.encode(), |m| key.sign(m));
         Ok(Self { raw, fields })
     }
 
@@ -248,15 +225,9 @@ impl NotificationList {
                 (0..=MAX_LEVEL)
                     .rev()
                     .find(|level| {
-                        self.fields
-                            .hashes
-                            .binary_search(&derive::notification_hash(trace_id, &office, *level))
-                            .is_ok()
+                        self.fields.hashes.binary_search(&derive::notification_hash(trace_id, &office, *level)).is_ok()
                     })
-                    .map(|level| NotificationMatch {
-                        trace_id: *trace_id,
-                        level,
-                    })
+                    .map(|level| NotificationMatch { trace_id: *trace_id, level })
             })
             .collect()
     }
@@ -275,11 +246,7 @@ impl NotificationListIn {
     /// # Errors
     /// The [`DecodeError`] of the first rule that fails.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let signed = SignedObject::parse(
-            bytes,
-            NotificationList::MAX_LEN,
-            labels::COSE_NOTIFICATION_LIST,
-        )?;
+        let signed = SignedObject::parse(bytes, NotificationList::MAX_LEN, labels::COSE_NOTIFICATION_LIST)?;
         let fields = Fields::decode(signed.payload())?;
         Ok(Self { signed, fields })
     }
@@ -299,11 +266,7 @@ impl NotificationListIn {
     /// # Errors
     /// In order: [`VerifyError::WrongIssuer`], the certificate's validity
     /// error, [`VerifyError::BadSignature`], [`VerifyError::NotYetValid`].
-    pub fn verify(
-        self,
-        office: &HealthOfficeCertificate,
-        now: UnixTime,
-    ) -> Result<NotificationList, VerifyError> {
+    pub fn verify(self, office: &HealthOfficeCertificate, now: UnixTime) -> Result<NotificationList, VerifyError> {
         if office.id() != self.fields.health_office_id {
             return Err(VerifyError::WrongIssuer);
         }
@@ -312,10 +275,7 @@ impl NotificationListIn {
         if self.fields.issued_at > now.plus_secs(CLOCK_SKEW_SECS) {
             return Err(VerifyError::NotYetValid);
         }
-        Ok(NotificationList {
-            raw: self.signed.as_bytes().to_vec(),
-            fields: self.fields,
-        })
+        Ok(NotificationList { raw: self.signed.as_bytes().to_vec(), fields: self.fields })
     }
 }
 
@@ -330,66 +290,36 @@ mod tests {
         TraceId::from_array([n; 16])
     }
 
-    fn setup() -> (
-        ChaCha20Rng,
-        crate::keys::HealthOfficeMasterKeys,
-        HealthOfficeCertificate,
-    ) {
+    fn setup() -> (ChaCha20Rng, crate::keys::HealthOfficeMasterKeys, HealthOfficeCertificate) {
         let mut rng = ChaCha20Rng::seed_from_u64(54);
         let (keys, cert) = office(&mut rng);
         (rng, keys, cert)
     }
 
     fn entries() -> Vec<(TraceId, u8)> {
-        vec![
-            (trace(1), 0),
-            (trace(2), 1),
-            (trace(2), 3),
-            (trace(3), 2),
-            (trace(1), 0),
-        ]
+        vec![(trace(1), 0), (trace(2), 1), (trace(2), 3), (trace(3), 2), (trace(1), 0)]
     }
 
     /// Signs a payload with the given hashes (no padding or order checks).
-    fn signed_with(
-        keys: &crate::keys::HealthOfficeMasterKeys,
-        office: HealthOfficeId,
-        hashes: Vec<Value>,
-    ) -> Vec<u8> {
-        let payload = ArrayWriter::new(1)
-            .bytes(office.as_bytes())
-            .uint(NOW.0)
-            .value(Value::Array(hashes))
-            .encode();
-        cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| {
-            keys.signing.sign(m)
-        })
+    fn signed_with(keys: &crate::keys::HealthOfficeMasterKeys, office: HealthOfficeId, hashes: Vec<Value>) -> Vec<u8> {
+        let payload = ArrayWriter::new(1).bytes(office.as_bytes()).uint(NOW.0).value(Value::Array(hashes)).encode();
+        cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| keys.signing.sign(m))
     }
 
     fn sorted_hashes(n: usize) -> Vec<Value> {
-        (0..n)
-            .map(|i| Value::Bytes((i as u128).to_be_bytes().to_vec()))
-            .collect()
+        (0..n).map(|i| Value::Bytes((i as u128).to_be_bytes().to_vec())).collect()
     }
 
     #[test]
     fn build_verify_check() {
         let (mut rng, keys, cert) = setup();
-        let list =
-            NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
+        let list = NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
         assert_eq!(list.hashes().len(), 64);
         assert!(list.hashes().windows(2).all(|w| w[0] < w[1]));
         for (t, l) in entries() {
-            assert!(
-                list.hashes()
-                    .binary_search(&derive::notification_hash(&t, &cert.id(), l))
-                    .is_ok()
-            );
+            assert!(list.hashes().binary_search(&derive::notification_hash(&t, &cert.id(), l)).is_ok());
         }
-        let v = NotificationListIn::from_slice(list.as_bytes())
-            .unwrap()
-            .verify(&cert, NOW)
-            .unwrap();
+        let v = NotificationListIn::from_slice(list.as_bytes()).unwrap().verify(&cert, NOW).unwrap();
         assert_eq!(v.as_bytes(), list.as_bytes());
         assert_eq!(v.health_office_id(), cert.id());
         assert_eq!(v.issued_at(), NOW);
@@ -397,24 +327,14 @@ mod tests {
         assert_eq!(
             m,
             vec![
-                NotificationMatch {
-                    trace_id: trace(2),
-                    level: 3
-                },
-                NotificationMatch {
-                    trace_id: trace(1),
-                    level: 0
-                },
-                NotificationMatch {
-                    trace_id: trace(3),
-                    level: 2
-                },
+                NotificationMatch { trace_id: trace(2), level: 3 },
+                NotificationMatch { trace_id: trace(1), level: 0 },
+                NotificationMatch { trace_id: trace(3), level: 2 },
             ]
         );
         // Deterministic.
         let (mut rng2, keys2, cert2) = setup();
-        let again = NotificationList::build(&mut rng2, &keys2.signing, cert2.id(), &entries(), NOW)
-            .unwrap();
+        let again = NotificationList::build(&mut rng2, &keys2.signing, cert2.id(), &entries(), NOW).unwrap();
         assert_eq!(again.to_bytes(), list.to_bytes());
     }
 
@@ -435,8 +355,7 @@ mod tests {
     fn build_rejects_level_above_3() {
         let (mut rng, keys, cert) = setup();
         assert_eq!(
-            NotificationList::build(&mut rng, &keys.signing, cert.id(), &[(trace(1), 4)], NOW)
-                .unwrap_err(),
+            NotificationList::build(&mut rng, &keys.signing, cert.id(), &[(trace(1), 4)], NOW).unwrap_err(),
             DecodeError::InvalidField { field: "level" }
         );
     }
@@ -458,15 +377,11 @@ mod tests {
         );
         for n in [0, 32, 63, 65, 96] {
             assert_eq!(
-                NotificationListIn::from_slice(&signed_with(&keys, cert.id(), sorted_hashes(n)))
-                    .unwrap_err(),
+                NotificationListIn::from_slice(&signed_with(&keys, cert.id(), sorted_hashes(n))).unwrap_err(),
                 DecodeError::InvalidField { field: "hashes" }
             );
         }
-        assert!(
-            NotificationListIn::from_slice(&signed_with(&keys, cert.id(), sorted_hashes(128)))
-                .is_ok()
-        );
+        assert!(NotificationListIn::from_slice(&signed_with(&keys, cert.id(), sorted_hashes(128))).is_ok());
     }
 
     #[test]
@@ -476,11 +391,7 @@ mod tests {
         h[10] = Value::Bytes(vec![0; 15]);
         assert_eq!(
             NotificationListIn::from_slice(&signed_with(&keys, cert.id(), h)).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "hashes",
-                expected: 16,
-                got: 15
-            }
+            DecodeError::WrongLength { field: "hashes", expected: 16, got: 15 }
         );
         let mut h = sorted_hashes(64);
         h[10] = Value::Integer(1.into());
@@ -497,63 +408,31 @@ mod tests {
         assert!(b.len() <= NotificationList::MAX_LEN);
         assert_eq!(
             NotificationListIn::from_slice(&b).unwrap_err(),
-            DecodeError::TooManyItems {
-                field: "hashes",
-                max: MAX_HASHES
-            }
+            DecodeError::TooManyItems { field: "hashes", max: MAX_HASHES }
         );
-        assert!(
-            NotificationListIn::from_slice(&signed_with(
-                &keys,
-                cert.id(),
-                sorted_hashes(MAX_HASHES)
-            ))
-            .is_ok()
-        );
+        assert!(NotificationListIn::from_slice(&signed_with(&keys, cert.id(), sorted_hashes(MAX_HASHES))).is_ok());
     }
 
     #[test]
     fn decode_truncated_trailing_too_long_version() {
         let (mut rng, keys, cert) = setup();
-        let b = NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW)
-            .unwrap()
-            .to_bytes();
-        assert_eq!(
-            NotificationListIn::from_slice(&b[..b.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        let b = NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap().to_bytes();
+        assert_eq!(NotificationListIn::from_slice(&b[..b.len() - 1]).unwrap_err(), DecodeError::Truncated);
         let mut t = b.clone();
         t.push(0);
-        assert_eq!(
-            NotificationListIn::from_slice(&t).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
+        assert_eq!(NotificationListIn::from_slice(&t).unwrap_err(), DecodeError::TrailingBytes);
         assert_eq!(
             NotificationListIn::from_slice(&vec![0u8; NotificationList::MAX_LEN + 1]).unwrap_err(),
-            DecodeError::TooLong {
-                max: NotificationList::MAX_LEN,
-                got: NotificationList::MAX_LEN + 1
-            }
+            DecodeError::TooLong { max: NotificationList::MAX_LEN, got: NotificationList::MAX_LEN + 1 }
         );
         let payload = ArrayWriter::new(2).encode();
-        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| {
-            keys.signing.sign(m)
-        });
-        assert_eq!(
-            NotificationListIn::from_slice(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| keys.signing.sign(m));
+        assert_eq!(NotificationListIn::from_slice(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
         let payload = ArrayWriter::new(1).uint(1).encode();
-        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| {
-            keys.signing.sign(m)
-        });
+        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| keys.signing.sign(m));
         assert_eq!(
             NotificationListIn::from_slice(&b).unwrap_err(),
-            DecodeError::WrongArity {
-                field: "notification_list",
-                expected: 4,
-                got: 2
-            }
+            DecodeError::WrongArity { field: "notification_list", expected: 4, got: 2 }
         );
     }
 
@@ -561,54 +440,26 @@ mod tests {
     fn verify_wrong_issuer_bad_signature_not_yet_valid() {
         let (mut rng, keys, cert) = setup();
         let (other_keys, other) = office(&mut rng);
-        let list =
-            NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
+        let list = NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
         let parse = || NotificationListIn::from_slice(list.as_bytes()).unwrap();
+        assert_eq!(parse().verify(&other, NOW).unwrap_err(), VerifyError::WrongIssuer);
+        let forged = NotificationList::build(&mut rng, &other_keys.signing, cert.id(), &entries(), NOW).unwrap();
         assert_eq!(
-            parse().verify(&other, NOW).unwrap_err(),
-            VerifyError::WrongIssuer
-        );
-        let forged =
-            NotificationList::build(&mut rng, &other_keys.signing, cert.id(), &entries(), NOW)
-                .unwrap();
-        assert_eq!(
-            NotificationListIn::from_slice(forged.as_bytes())
-                .unwrap()
-                .verify(&cert, NOW)
-                .unwrap_err(),
+            NotificationListIn::from_slice(forged.as_bytes()).unwrap().verify(&cert, NOW).unwrap_err(),
             VerifyError::BadSignature
         );
-        assert_eq!(
-            parse()
-                .verify(&cert, NOW.minus_secs(CLOCK_SKEW_SECS + 1))
-                .unwrap_err(),
-            VerifyError::NotYetValid
-        );
-        assert!(
-            parse()
-                .verify(&cert, NOW.minus_secs(CLOCK_SKEW_SECS))
-                .is_ok()
-        );
-        assert_eq!(
-            parse()
-                .verify(&cert, cert.validity().not_after)
-                .unwrap_err(),
-            VerifyError::Expired
-        );
+        assert_eq!(parse().verify(&cert, NOW.minus_secs(CLOCK_SKEW_SECS + 1)).unwrap_err(), VerifyError::NotYetValid);
+        assert!(parse().verify(&cert, NOW.minus_secs(CLOCK_SKEW_SECS)).is_ok());
+        assert_eq!(parse().verify(&cert, cert.validity().not_after).unwrap_err(), VerifyError::Expired);
     }
 
     #[test]
     fn check_is_office_specific() {
         let (mut rng, keys, cert) = setup();
-        let list =
-            NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
+        let list = NotificationList::build(&mut rng, &keys.signing, cert.id(), &entries(), NOW).unwrap();
         // The same trace ids hashed for another office are not in the list.
         let other = HealthOfficeId::from_array([0xee; 16]);
-        assert!(
-            list.hashes()
-                .binary_search(&derive::notification_hash(&trace(1), &other, 0))
-                .is_err()
-        );
+        assert!(list.hashes().binary_search(&derive::notification_hash(&trace(1), &other, 0)).is_err());
         assert!(list.check(&[trace(4)]).is_empty());
     }
 }

@@ -74,9 +74,7 @@ impl Fields {
         if !(self.issued_at < self.expires_at
             && self.expires_at.0.saturating_sub(self.issued_at.0) <= MAX_LIFETIME_SECS)
         {
-            return Err(DecodeError::InvalidField {
-                field: "expires_at",
-            });
+            return Err(DecodeError::InvalidField { field: "expires_at" });
         }
         Ok(())
     }
@@ -103,14 +101,8 @@ impl Fields {
         let to = UnixTime(r.uint("to")?);
         let issued_at = UnixTime(r.uint("issued_at")?);
         let expires_at = UnixTime(r.uint("expires_at")?);
-        let f = Self {
-            request_id,
-            health_office_id,
-            venue_id,
-            window: TracingWindow { from, to },
-            issued_at,
-            expires_at,
-        };
+        let f =
+            Self { request_id, health_office_id, venue_id, window: TracingWindow { from, to }, issued_at, expires_at };
         f.check()?;
         Ok(f)
     }
@@ -118,7 +110,8 @@ impl Fields {
 
 /// A tracing request, signed by the requesting health office (verified, or made by [`TracingRequest::sign`]).
 ///
-/// COSE_Sign1 / ES256 (see [`crate::cose`]) with content type
+/// COSE_Sign1 / ES256 (RFC 9052; `protected = {1: -7, 3: content type}`, empty
+/// unprotected header, attached payload, 64-byte `r ‖ s` signature) with content type
 /// `"application/luca.v1.tracing-request"` ([`labels::COSE_TRACING_REQUEST`]),
 /// signed by the health office's signing key; size cap of the whole COSE
 /// object [`TracingRequest::MAX_LEN`] = 512 bytes. Payload (deterministic CBOR):
@@ -180,18 +173,9 @@ impl TracingRequest {
         issued_at: UnixTime,
         expires_at: UnixTime,
     ) -> Result<Self, DecodeError> {
-        let fields = Fields {
-            request_id,
-            health_office_id: office,
-            venue_id,
-            window,
-            issued_at,
-            expires_at,
-        };
+        let fields = Fields { request_id, health_office_id: office, venue_id, window, issued_at, expires_at };
         fields.check()?;
-        let raw = cose::sign(labels::COSE_TRACING_REQUEST, fields.encode(), |m| {
-            key.sign(m)
-        });
+        let raw = cose::sign(labels::COSE_TRACING_REQUEST, fields.encode(), |m| key.sign(m));
         Ok(Self { raw, fields })
     }
 
@@ -254,8 +238,7 @@ impl TracingRequestIn {
     /// # Errors
     /// The [`DecodeError`] of the first rule that fails.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let signed =
-            SignedObject::parse(bytes, TracingRequest::MAX_LEN, labels::COSE_TRACING_REQUEST)?;
+        let signed = SignedObject::parse(bytes, TracingRequest::MAX_LEN, labels::COSE_TRACING_REQUEST)?;
         let fields = Fields::decode(signed.payload())?;
         Ok(Self { signed, fields })
     }
@@ -307,10 +290,7 @@ impl TracingRequestIn {
         if now < self.fields.issued_at.minus_secs(CLOCK_SKEW_SECS) {
             return Err(VerifyError::NotYetValid);
         }
-        Ok(TracingRequest {
-            raw: self.signed.as_bytes().to_vec(),
-            fields: self.fields,
-        })
+        Ok(TracingRequest { raw: self.signed.as_bytes().to_vec(), fields: self.fields })
     }
 }
 
@@ -329,16 +309,11 @@ pub(crate) mod test_support {
 
     /// A certified health office: its master keys and its certificate, valid
     /// from 30 days before [`NOW`] to 365 days after.
-    pub(crate) fn office<R: CryptoRng>(
-        rng: &mut R,
-    ) -> (HealthOfficeMasterKeys, HealthOfficeCertificate) {
+    pub(crate) fn office<R: CryptoRng>(rng: &mut R) -> (HealthOfficeMasterKeys, HealthOfficeCertificate) {
         let anchor = TrustAnchorKey::generate(rng);
         let keys = HealthOfficeMasterKeys::generate(rng);
         let id = HealthOfficeId::random(rng);
-        let validity = Validity {
-            not_before: NOW.minus_secs(30 * 86_400),
-            not_after: NOW.plus_secs(365 * 86_400),
-        };
+        let validity = Validity { not_before: NOW.minus_secs(30 * 86_400), not_after: NOW.plus_secs(365 * 86_400) };
         let cert = HealthOfficeCertificate::issue(
             &anchor,
             id,
@@ -374,17 +349,8 @@ mod tests {
         let (keys, cert) = office(&mut rng);
         let venue = VenueId::random(&mut rng);
         let request_id = RequestId::random(&mut rng);
-        let window = TracingWindow {
-            from: NOW.minus_secs(48 * HOUR),
-            to: NOW.minus_secs(24 * HOUR),
-        };
-        Setup {
-            keys,
-            cert,
-            venue,
-            request_id,
-            window,
-        }
+        let window = TracingWindow { from: NOW.minus_secs(48 * HOUR), to: NOW.minus_secs(24 * HOUR) };
+        Setup { keys, cert, venue, request_id, window }
     }
 
     fn sign_with(
@@ -393,15 +359,7 @@ mod tests {
         issued_at: UnixTime,
         expires_at: UnixTime,
     ) -> Result<TracingRequest, DecodeError> {
-        TracingRequest::sign(
-            &s.keys.signing,
-            s.request_id,
-            s.cert.id(),
-            s.venue,
-            window,
-            issued_at,
-            expires_at,
-        )
+        TracingRequest::sign(&s.keys.signing, s.request_id, s.cert.id(), s.venue, window, issued_at, expires_at)
     }
 
     fn request(s: &Setup) -> TracingRequest {
@@ -411,15 +369,11 @@ mod tests {
     /// Re-signs a payload edited by `edit` without the payload checks.
     fn resigned(s: &Setup, edit: impl FnOnce(&mut Fields)) -> Vec<u8> {
         let mut f = Fields::decode(
-            SignedObject::parse(request(s).as_bytes(), 512, labels::COSE_TRACING_REQUEST)
-                .unwrap()
-                .payload(),
+            SignedObject::parse(request(s).as_bytes(), 512, labels::COSE_TRACING_REQUEST).unwrap().payload(),
         )
         .unwrap();
         edit(&mut f);
-        cose::sign(labels::COSE_TRACING_REQUEST, f.encode(), |m| {
-            s.keys.signing.sign(m)
-        })
+        cose::sign(labels::COSE_TRACING_REQUEST, f.encode(), |m| s.keys.signing.sign(m))
     }
 
     #[test]
@@ -434,10 +388,7 @@ mod tests {
         let v = parsed.verify(&s.cert, s.venue, NOW).unwrap();
         assert_eq!(v.as_bytes(), req.as_bytes());
         assert_eq!(v.request_hash(), req.request_hash());
-        assert_eq!(
-            v.request_hash(),
-            derive::tracing_request_hash(req.as_bytes())
-        );
+        assert_eq!(v.request_hash(), derive::tracing_request_hash(req.as_bytes()));
         assert_eq!(v.window(), s.window);
         assert_eq!(v.issued_at(), NOW);
         assert_eq!(v.expires_at(), NOW.plus_secs(72 * HOUR));
@@ -450,10 +401,7 @@ mod tests {
 
     #[test]
     fn window_contains_minute() {
-        let w = TracingWindow {
-            from: UnixTime(600),
-            to: UnixTime(1200),
-        };
+        let w = TracingWindow { from: UnixTime(600), to: UnixTime(1200) };
         assert!(!w.contains_minute(UnixMinute(9)));
         assert!(w.contains_minute(UnixMinute(10)));
         assert!(w.contains_minute(UnixMinute(19)));
@@ -465,39 +413,20 @@ mod tests {
         let s = setup();
         let exp = NOW.plus_secs(HOUR);
         let empty = TracingWindow { from: NOW, to: NOW };
-        assert_eq!(
-            sign_with(&s, empty, NOW, exp).unwrap_err(),
-            DecodeError::InvalidField { field: "to" }
-        );
-        let long = TracingWindow {
-            from: NOW,
-            to: NOW.plus_secs(MAX_WINDOW_SECS + 1),
-        };
-        assert_eq!(
-            sign_with(&s, long, NOW, exp).unwrap_err(),
-            DecodeError::InvalidField { field: "to" }
-        );
-        let max = TracingWindow {
-            from: NOW,
-            to: NOW.plus_secs(MAX_WINDOW_SECS),
-        };
+        assert_eq!(sign_with(&s, empty, NOW, exp).unwrap_err(), DecodeError::InvalidField { field: "to" });
+        let long = TracingWindow { from: NOW, to: NOW.plus_secs(MAX_WINDOW_SECS + 1) };
+        assert_eq!(sign_with(&s, long, NOW, exp).unwrap_err(), DecodeError::InvalidField { field: "to" });
+        let max = TracingWindow { from: NOW, to: NOW.plus_secs(MAX_WINDOW_SECS) };
         assert!(sign_with(&s, max, NOW, exp).is_ok());
     }
 
     #[test]
     fn sign_rejects_bad_lifetime() {
         let s = setup();
-        assert_eq!(
-            sign_with(&s, s.window, NOW, NOW).unwrap_err(),
-            DecodeError::InvalidField {
-                field: "expires_at"
-            }
-        );
+        assert_eq!(sign_with(&s, s.window, NOW, NOW).unwrap_err(), DecodeError::InvalidField { field: "expires_at" });
         assert_eq!(
             sign_with(&s, s.window, NOW, NOW.plus_secs(MAX_LIFETIME_SECS + 1)).unwrap_err(),
-            DecodeError::InvalidField {
-                field: "expires_at"
-            }
+            DecodeError::InvalidField { field: "expires_at" }
         );
         assert!(sign_with(&s, s.window, NOW, NOW.plus_secs(MAX_LIFETIME_SECS)).is_ok());
     }
@@ -506,65 +435,34 @@ mod tests {
     fn decode_bad_window_and_lifetime() {
         let s = setup();
         let b = resigned(&s, |f| f.window.to = f.window.from);
-        assert_eq!(
-            TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::InvalidField { field: "to" }
-        );
+        assert_eq!(TracingRequestIn::from_slice(&b).unwrap_err(), DecodeError::InvalidField { field: "to" });
         let b = resigned(&s, |f| f.expires_at = f.issued_at);
-        assert_eq!(
-            TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::InvalidField {
-                field: "expires_at"
-            }
-        );
+        assert_eq!(TracingRequestIn::from_slice(&b).unwrap_err(), DecodeError::InvalidField { field: "expires_at" });
     }
 
     #[test]
     fn decode_truncated_trailing_too_long() {
         let s = setup();
         let b = request(&s).to_bytes();
-        assert_eq!(
-            TracingRequestIn::from_slice(&b[..b.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            TracingRequestIn::from_slice(&[]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(TracingRequestIn::from_slice(&b[..b.len() - 1]).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(TracingRequestIn::from_slice(&[]).unwrap_err(), DecodeError::Truncated);
         let mut t = b.clone();
         t.push(0);
-        assert_eq!(
-            TracingRequestIn::from_slice(&t).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
-        assert_eq!(
-            TracingRequestIn::from_slice(&[0u8; 513]).unwrap_err(),
-            DecodeError::TooLong { max: 512, got: 513 }
-        );
+        assert_eq!(TracingRequestIn::from_slice(&t).unwrap_err(), DecodeError::TrailingBytes);
+        assert_eq!(TracingRequestIn::from_slice(&[0u8; 513]).unwrap_err(), DecodeError::TooLong { max: 512, got: 513 });
     }
 
     #[test]
     fn decode_wrong_version_and_arity() {
         let s = setup();
         let payload = ArrayWriter::new(2).uint(0).encode();
-        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| {
-            s.keys.signing.sign(m)
-        });
-        assert_eq!(
-            TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| s.keys.signing.sign(m));
+        assert_eq!(TracingRequestIn::from_slice(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
         let payload = ArrayWriter::new(1).uint(0).encode();
-        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| {
-            s.keys.signing.sign(m)
-        });
+        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| s.keys.signing.sign(m));
         assert_eq!(
             TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::WrongArity {
-                field: "tracing_request",
-                expected: 8,
-                got: 2
-            }
+            DecodeError::WrongArity { field: "tracing_request", expected: 8, got: 2 }
         );
     }
 
@@ -580,16 +478,10 @@ mod tests {
             .uint(3)
             .uint(4)
             .encode();
-        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| {
-            s.keys.signing.sign(m)
-        });
+        let b = cose::sign(labels::COSE_TRACING_REQUEST, payload, |m| s.keys.signing.sign(m));
         assert_eq!(
             TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "request_id",
-                expected: 16,
-                got: 15
-            }
+            DecodeError::WrongLength { field: "request_id", expected: 16, got: 15 }
         );
     }
 
@@ -597,19 +489,12 @@ mod tests {
     fn decode_wrong_content_type() {
         let s = setup();
         let payload = Fields::decode(
-            SignedObject::parse(request(&s).as_bytes(), 512, labels::COSE_TRACING_REQUEST)
-                .unwrap()
-                .payload(),
+            SignedObject::parse(request(&s).as_bytes(), 512, labels::COSE_TRACING_REQUEST).unwrap().payload(),
         )
         .unwrap()
         .encode();
-        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| {
-            s.keys.signing.sign(m)
-        });
-        assert_eq!(
-            TracingRequestIn::from_slice(&b).unwrap_err(),
-            DecodeError::WrongContentType
-        );
+        let b = cose::sign(labels::COSE_NOTIFICATION_LIST, payload, |m| s.keys.signing.sign(m));
+        assert_eq!(TracingRequestIn::from_slice(&b).unwrap_err(), DecodeError::WrongContentType);
     }
 
     #[test]
@@ -618,10 +503,7 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(99);
         let (_, other) = office(&mut rng);
         let r = TracingRequestIn::from_slice(request(&s).as_bytes()).unwrap();
-        assert_eq!(
-            r.verify(&other, s.venue, NOW).unwrap_err(),
-            VerifyError::WrongIssuer
-        );
+        assert_eq!(r.verify(&other, s.venue, NOW).unwrap_err(), VerifyError::WrongIssuer);
     }
 
     #[test]
@@ -629,22 +511,11 @@ mod tests {
         let s = setup();
         let mut rng = ChaCha20Rng::seed_from_u64(98);
         let impostor = HealthOfficeSigningKey::generate(&mut rng);
-        let b = TracingRequest::sign(
-            &impostor,
-            s.request_id,
-            s.cert.id(),
-            s.venue,
-            s.window,
-            NOW,
-            NOW.plus_secs(HOUR),
-        )
-        .unwrap()
-        .to_bytes();
+        let b = TracingRequest::sign(&impostor, s.request_id, s.cert.id(), s.venue, s.window, NOW, NOW.plus_secs(HOUR))
+            .unwrap()
+            .to_bytes();
         let r = TracingRequestIn::from_slice(&b).unwrap();
-        assert_eq!(
-            r.verify(&s.cert, s.venue, NOW).unwrap_err(),
-            VerifyError::BadSignature
-        );
+        assert_eq!(r.verify(&s.cert, s.venue, NOW).unwrap_err(), VerifyError::BadSignature);
         // Tampered payload byte (the venue id's last byte).
         let mut t = request(&s).to_bytes();
         let pos = t.windows(16).position(|w| w == s.venue.as_bytes()).unwrap() + 15;
@@ -652,22 +523,14 @@ mod tests {
         let r = TracingRequestIn::from_slice(&t).unwrap();
         let mut other_venue = s.venue.to_bytes();
         other_venue[15] ^= 1;
-        assert_eq!(
-            r.verify(&s.cert, VenueId::from_array(other_venue), NOW)
-                .unwrap_err(),
-            VerifyError::BadSignature
-        );
+        assert_eq!(r.verify(&s.cert, VenueId::from_array(other_venue), NOW).unwrap_err(), VerifyError::BadSignature);
     }
 
     #[test]
     fn verify_other_venue() {
         let s = setup();
         let r = TracingRequestIn::from_slice(request(&s).as_bytes()).unwrap();
-        assert_eq!(
-            r.verify(&s.cert, VenueId::from_array([9; 16]), NOW)
-                .unwrap_err(),
-            VerifyError::WrongKind
-        );
+        assert_eq!(r.verify(&s.cert, VenueId::from_array([9; 16]), NOW).unwrap_err(), VerifyError::WrongKind);
     }
 
     #[test]
@@ -676,32 +539,19 @@ mod tests {
         let r = request(&s);
         let exp = r.expires_at();
         let parse = || TracingRequestIn::from_slice(r.as_bytes()).unwrap();
-        assert_eq!(
-            parse().verify(&s.cert, s.venue, exp).unwrap_err(),
-            VerifyError::Expired
-        );
+        assert_eq!(parse().verify(&s.cert, s.venue, exp).unwrap_err(), VerifyError::Expired);
         assert!(parse().verify(&s.cert, s.venue, exp.minus_secs(1)).is_ok());
         assert_eq!(
-            parse()
-                .verify(&s.cert, s.venue, NOW.minus_secs(CLOCK_SKEW_SECS + 1))
-                .unwrap_err(),
+            parse().verify(&s.cert, s.venue, NOW.minus_secs(CLOCK_SKEW_SECS + 1)).unwrap_err(),
             VerifyError::NotYetValid
         );
-        assert!(
-            parse()
-                .verify(&s.cert, s.venue, NOW.minus_secs(CLOCK_SKEW_SECS))
-                .is_ok()
-        );
+        assert!(parse().verify(&s.cert, s.venue, NOW.minus_secs(CLOCK_SKEW_SECS)).is_ok());
     }
 
     #[test]
     fn verify_certificate_expired() {
         let s = setup();
         let r = TracingRequestIn::from_slice(request(&s).as_bytes()).unwrap();
-        assert_eq!(
-            r.verify(&s.cert, s.venue, s.cert.validity().not_after)
-                .unwrap_err(),
-            VerifyError::Expired
-        );
+        assert_eq!(r.verify(&s.cert, s.venue, s.cert.validity().not_after).unwrap_err(), VerifyError::Expired);
     }
 }

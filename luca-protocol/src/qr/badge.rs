@@ -65,22 +65,14 @@ impl BadgeQr {
     /// [`DecodeError::UnsupportedVersion`], or the attestation's decoding errors.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
         if bytes.len() > Self::MAX_LEN {
-            return Err(DecodeError::TooLong {
-                max: Self::MAX_LEN,
-                got: bytes.len(),
-            });
+            return Err(DecodeError::TooLong { max: Self::MAX_LEN, got: bytes.len() });
         }
         let (version, rest) = bytes.split_first().ok_or(DecodeError::Truncated)?;
         if *version != BADGE_QR_TYPE_V1 {
-            return Err(DecodeError::UnsupportedVersion {
-                got: u64::from(*version),
-            });
+            return Err(DecodeError::UnsupportedVersion { got: u64::from(*version) });
         }
         let attestation = Box::new(BadgeAttestationIn::from_slice(rest)?);
-        Ok(Self {
-            raw: bytes.to_vec(),
-            attestation,
-        })
+        Ok(Self { raw: bytes.to_vec(), attestation })
     }
 
     /// Parses the Base32 text of a badge QR.
@@ -90,10 +82,7 @@ impl BadgeQr {
     /// then as [`from_bytes`](Self::from_bytes).
     pub fn from_base32(text: &str) -> Result<Self, DecodeError> {
         if text.len() > Self::MAX_TEXT_LEN {
-            return Err(DecodeError::TooLong {
-                max: Self::MAX_TEXT_LEN,
-                got: text.len(),
-            });
+            return Err(DecodeError::TooLong { max: Self::MAX_TEXT_LEN, got: text.len() });
         }
         Self::from_bytes(&base32_decode(text)?)
     }
@@ -134,9 +123,7 @@ impl Eq for BadgeQr {}
 
 impl fmt::Debug for BadgeQr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BadgeQr")
-            .field("attestation", &self.attestation)
-            .finish()
+        f.debug_struct("BadgeQr").field("attestation", &self.attestation).finish()
     }
 }
 
@@ -161,19 +148,14 @@ impl ScannedQr {
     /// As listed above, then the errors of the chosen decoder.
     pub fn from_text(text: &str) -> Result<Self, DecodeError> {
         if text.len() > BadgeQr::MAX_TEXT_LEN {
-            return Err(DecodeError::TooLong {
-                max: BadgeQr::MAX_TEXT_LEN,
-                got: text.len(),
-            });
+            return Err(DecodeError::TooLong { max: BadgeQr::MAX_TEXT_LEN, got: text.len() });
         }
         let bytes = base32_decode(text)?;
         match bytes.first() {
             None => Err(DecodeError::Truncated),
             Some(&GUEST_QR_TYPE_V1) => GuestCheckInQr::from_bytes(&bytes).map(Self::Guest),
             Some(&BADGE_QR_TYPE_V1) => BadgeQr::from_bytes(&bytes).map(Self::Badge),
-            Some(other) => Err(DecodeError::UnsupportedVersion {
-                got: u64::from(*other),
-            }),
+            Some(other) => Err(DecodeError::UnsupportedVersion { got: u64::from(*other) }),
         }
     }
 }
@@ -207,22 +189,10 @@ mod tests {
         let anchor = TrustAnchorKey::generate(&mut rng);
         let reg_key = RegistrarKey::generate(&mut rng);
         let reg_id = RegistrarId::random(&mut rng);
-        let validity = Validity {
-            not_before: NOW.minus_secs(86_400),
-            not_after: NOW.plus_secs(365 * 86_400),
-        };
-        let cert = RegistrarCertificate::issue(
-            &anchor,
-            reg_id,
-            "Registrar",
-            &reg_key.public_key(),
-            validity,
-        )
-        .unwrap();
-        let registrar = RegistrarCertificateIn::from_slice(cert.as_bytes())
-            .unwrap()
-            .verify(&anchor.public_key(), NOW)
-            .unwrap();
+        let validity = Validity { not_before: NOW.minus_secs(86_400), not_after: NOW.plus_secs(365 * 86_400) };
+        let cert = RegistrarCertificate::issue(&anchor, reg_id, "Registrar", &reg_key.public_key(), validity).unwrap();
+        let registrar =
+            RegistrarCertificateIn::from_slice(cert.as_bytes()).unwrap().verify(&anchor.public_key(), NOW).unwrap();
         let badge_sk = BadgePrivateKey::generate(&mut rng);
         let seed = BadgeSeed::random(&mut rng);
         let secrets = derive::badge_secrets(&seed).unwrap();
@@ -236,12 +206,7 @@ mod tests {
             NOW.minus_secs(60),
         )
         .unwrap();
-        Fx {
-            registrar,
-            badge_sk,
-            attestation,
-            secrets,
-        }
+        Fx { registrar, badge_sk, attestation, secrets }
     }
 
     fn guest_qr() -> GuestCheckInQr {
@@ -254,10 +219,7 @@ mod tests {
             &mut rng,
             DailyKeyId(1),
             &sk.public_key(),
-            QrFlags {
-                device_type: DeviceType::Ios,
-                entry_policy: 0,
-            },
+            QrFlags { device_type: DeviceType::Ios, entry_policy: 0 },
             UnixMinute(1),
             trace_id,
             &user_id,
@@ -290,14 +252,8 @@ mod tests {
     #[test]
     fn scanned_dispatch() {
         let g = guest_qr();
-        assert_eq!(
-            ScannedQr::from_text(&g.to_base32()).unwrap(),
-            ScannedQr::Guest(g.clone())
-        );
-        assert_eq!(
-            ScannedQr::from_text("").unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(ScannedQr::from_text(&g.to_base32()).unwrap(), ScannedQr::Guest(g.clone()));
+        assert_eq!(ScannedQr::from_text("").unwrap_err(), DecodeError::Truncated);
         assert_eq!(
             ScannedQr::from_text(&base32_encode(&[0x21, 0, 0])).unwrap_err(),
             DecodeError::UnsupportedVersion { got: 0x21 }
@@ -306,24 +262,15 @@ mod tests {
             ScannedQr::from_text(&base32_encode(&[0x02; 109])).unwrap_err(),
             DecodeError::UnsupportedVersion { got: 2 }
         );
-        assert_eq!(
-            ScannedQr::from_text(&g.to_base32().to_lowercase()).unwrap_err(),
-            DecodeError::InvalidBase32
-        );
+        assert_eq!(ScannedQr::from_text(&g.to_base32().to_lowercase()).unwrap_err(), DecodeError::InvalidBase32);
         let long = "A".repeat(822);
-        assert_eq!(
-            ScannedQr::from_text(&long).unwrap_err(),
-            DecodeError::TooLong { max: 821, got: 822 }
-        );
+        assert_eq!(ScannedQr::from_text(&long).unwrap_err(), DecodeError::TooLong { max: 821, got: 822 });
         // A guest QR prefix is routed to the guest decoder and reports its errors.
         let mut b = g.to_bytes().to_vec();
         b.pop();
         assert!(matches!(
             ScannedQr::from_text(&base32_encode(&b)).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "guest_qr",
-                ..
-            }
+            DecodeError::WrongLength { field: "guest_qr", .. }
         ));
     }
 
@@ -332,48 +279,21 @@ mod tests {
         let f = fx(2);
         let qr = BadgeQr::new(&f.attestation).unwrap();
         let b = qr.to_bytes();
-        assert_eq!(
-            BadgeQr::from_bytes(&[]).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            BadgeQr::from_bytes(&[0x11]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(BadgeQr::from_bytes(&[]).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(BadgeQr::from_bytes(&[0x11]).unwrap_err(), DecodeError::Truncated);
         let mut v = b.clone();
         v[0] = 0x12;
-        assert_eq!(
-            BadgeQr::from_bytes(&v).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 0x12 }
-        );
+        assert_eq!(BadgeQr::from_bytes(&v).unwrap_err(), DecodeError::UnsupportedVersion { got: 0x12 });
         v[0] = 0x01;
-        assert_eq!(
-            BadgeQr::from_bytes(&v).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 0x01 }
-        );
+        assert_eq!(BadgeQr::from_bytes(&v).unwrap_err(), DecodeError::UnsupportedVersion { got: 0x01 });
         let mut trailing = b.clone();
         trailing.push(0);
-        assert_eq!(
-            BadgeQr::from_bytes(&trailing).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
-        assert_eq!(
-            BadgeQr::from_bytes(&b[..b.len() - 1]).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(BadgeQr::from_bytes(&trailing).unwrap_err(), DecodeError::TrailingBytes);
+        assert_eq!(BadgeQr::from_bytes(&b[..b.len() - 1]).unwrap_err(), DecodeError::Truncated);
         let big = vec![0x11; 514];
-        assert_eq!(
-            BadgeQr::from_bytes(&big).unwrap_err(),
-            DecodeError::TooLong { max: 513, got: 514 }
-        );
-        assert_eq!(
-            BadgeQr::from_base32(&"A".repeat(822)).unwrap_err(),
-            DecodeError::TooLong { max: 821, got: 822 }
-        );
-        assert_eq!(
-            BadgeQr::from_base32(&format!("{}=", qr.to_base32())).unwrap_err(),
-            DecodeError::InvalidBase32
-        );
+        assert_eq!(BadgeQr::from_bytes(&big).unwrap_err(), DecodeError::TooLong { max: 513, got: 514 });
+        assert_eq!(BadgeQr::from_base32(&"A".repeat(822)).unwrap_err(), DecodeError::TooLong { max: 821, got: 822 });
+        assert_eq!(BadgeQr::from_base32(&format!("{}=", qr.to_base32())).unwrap_err(), DecodeError::InvalidBase32);
     }
 
     #[test]
@@ -383,18 +303,10 @@ mod tests {
         let last = b.len() - 1;
         b[last] ^= 0x01; // a signature byte
         let qr = BadgeQr::from_bytes(&b).unwrap();
-        assert_eq!(
-            qr.into_attestation().verify(&f.registrar, NOW).unwrap_err(),
-            VerifyError::BadSignature
-        );
+        assert_eq!(qr.into_attestation().verify(&f.registrar, NOW).unwrap_err(), VerifyError::BadSignature);
         let other = fx(4);
         let qr = BadgeQr::new(&f.attestation).unwrap();
-        assert_eq!(
-            qr.into_attestation()
-                .verify(&other.registrar, NOW)
-                .unwrap_err(),
-            VerifyError::WrongIssuer
-        );
+        assert_eq!(qr.into_attestation().verify(&other.registrar, NOW).unwrap_err(), VerifyError::WrongIssuer);
     }
 
     #[test]
@@ -403,9 +315,7 @@ mod tests {
         let text = BadgeQr::new(&f.attestation).unwrap().to_base32();
         assert!(text.len() <= BadgeQr::MAX_TEXT_LEN);
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).unwrap();
-        let Version::Normal(v) = code.version() else {
-            panic!("micro")
-        };
+        let Version::Normal(v) = code.version() else { panic!("micro") };
         assert!(v <= 15, "badge QR version {v}");
     }
 }

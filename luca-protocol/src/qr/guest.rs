@@ -107,12 +107,9 @@ impl QrFlags {
     /// # Errors
     /// [`DecodeError::InvalidField`] (`"flags"`) if the device type is one of the reserved codes 4–7.
     pub fn from_byte(byte: u8) -> Result<Self, DecodeError> {
-        let device_type = DeviceType::from_code(byte & Self::DEVICE_TYPE_MASK)
-            .ok_or(DecodeError::InvalidField { field: "flags" })?;
-        Ok(Self {
-            device_type,
-            entry_policy: byte & Self::ENTRY_POLICY_MASK,
-        })
+        let device_type =
+            DeviceType::from_code(byte & Self::DEVICE_TYPE_MASK).ok_or(DecodeError::InvalidField { field: "flags" })?;
+        Ok(Self { device_type, entry_policy: byte & Self::ENTRY_POLICY_MASK })
     }
 }
 
@@ -203,13 +200,7 @@ impl GuestCheckInQr {
         let (uid, ds) = pt.split_at_mut(16);
         uid.copy_from_slice(user_id.as_bytes());
         ds.copy_from_slice(data_secret.expose_secret());
-        let sealed = crypto::hpke_seal(
-            rng,
-            &daily_key.0,
-            labels::HPKE_CHECKIN_INNER,
-            &header,
-            pt.as_slice(),
-        )?;
+        let sealed = crypto::hpke_seal(rng, &daily_key.0, labels::HPKE_CHECKIN_INNER, &header, pt.as_slice())?;
         let enc = EcPublic::from_uncompressed(&sealed.enc)?.to_compressed();
         if sealed.ct.len() != CT_LEN {
             return Err(crypto::CryptoError);
@@ -219,13 +210,7 @@ impl GuestCheckInQr {
         raw[OFF_CT..OFF_CHECKSUM].copy_from_slice(&sealed.ct);
         let checksum = derive::qr_checksum(&raw[..OFF_CHECKSUM]);
         raw[OFF_CHECKSUM..].copy_from_slice(&checksum);
-        Ok(Self {
-            raw,
-            flags,
-            daily_key_id,
-            minute,
-            trace_id,
-        })
+        Ok(Self { raw, flags, daily_key_id, minute, trace_id })
     }
 
     /// Parses the 109-byte binary payload (rules in the type documentation).
@@ -259,11 +244,7 @@ impl GuestCheckInQr {
     /// then as [`from_bytes`](Self::from_bytes) (except that the checksum always matches).
     pub fn from_body(body: &[u8]) -> Result<Self, DecodeError> {
         if body.len() != OFF_CHECKSUM {
-            return Err(DecodeError::WrongLength {
-                field: "guest_qr_body",
-                expected: OFF_CHECKSUM,
-                got: body.len(),
-            });
+            return Err(DecodeError::WrongLength { field: "guest_qr_body", expected: OFF_CHECKSUM, got: body.len() });
         }
         let mut raw = [0u8; LEN];
         raw[..OFF_CHECKSUM].copy_from_slice(body);
@@ -275,16 +256,13 @@ impl GuestCheckInQr {
     fn parse(raw: [u8; LEN]) -> Result<Self, DecodeError> {
         let version = raw[0];
         if version != GUEST_QR_TYPE_V1 {
-            return Err(DecodeError::UnsupportedVersion {
-                got: u64::from(version),
-            });
+            return Err(DecodeError::UnsupportedVersion { got: u64::from(version) });
         }
         if derive::qr_checksum(&raw[..OFF_CHECKSUM]) != raw[OFF_CHECKSUM..] {
             return Err(DecodeError::BadChecksum);
         }
         let flags = QrFlags::from_byte(raw[OFF_FLAGS])?;
-        EcPublic::from_compressed(&raw[OFF_ENC..OFF_CT])
-            .map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
+        EcPublic::from_compressed(&raw[OFF_ENC..OFF_CT]).map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
         let daily_key_id = DailyKeyId(u16::from_be_bytes([raw[OFF_KEY_ID], raw[OFF_KEY_ID + 1]]));
         let minute = UnixMinute(u32::from_be_bytes([
             raw[OFF_MINUTE],
@@ -293,13 +271,7 @@ impl GuestCheckInQr {
             raw[OFF_MINUTE + 3],
         ]));
         let trace_id = TraceId::from_slice(&raw[OFF_TRACE_ID..OFF_ENC])?;
-        Ok(Self {
-            raw,
-            flags,
-            daily_key_id,
-            minute,
-            trace_id,
-        })
+        Ok(Self { raw, flags, daily_key_id, minute, trace_id })
     }
 
     /// The 109-byte binary payload, by value.
@@ -361,19 +333,14 @@ impl GuestCheckInQr {
             &self.raw[..OFF_ENC],
             &self.raw[OFF_CT..OFF_CHECKSUM],
         )?;
-        let (uid, ds) =
-            pt.split_at_checked(16)
-                .ok_or(OpenError::Malformed(DecodeError::WrongLength {
-                    field: "checkin_secrets",
-                    expected: PT_LEN,
-                    got: pt.len(),
-                }))?;
+        let (uid, ds) = pt.split_at_checked(16).ok_or(OpenError::Malformed(DecodeError::WrongLength {
+            field: "checkin_secrets",
+            expected: PT_LEN,
+            got: pt.len(),
+        }))?;
         let user_id = UserId::from_slice(uid).map_err(OpenError::Malformed)?;
         let data_secret = DataSecret::from_slice(ds).map_err(OpenError::Malformed)?;
-        Ok(CheckInSecrets {
-            user_id,
-            data_secret,
-        })
+        Ok(CheckInSecrets { user_id, data_secret })
     }
 }
 
@@ -388,12 +355,7 @@ impl fmt::Debug for GuestCheckInQr {
     }
 }
 
-fn header_bytes(
-    flags: QrFlags,
-    key_id: DailyKeyId,
-    minute: UnixMinute,
-    trace_id: &TraceId,
-) -> [u8; OFF_ENC] {
+fn header_bytes(flags: QrFlags, key_id: DailyKeyId, minute: UnixMinute, trace_id: &TraceId) -> [u8; OFF_ENC] {
     let mut h = [0u8; OFF_ENC];
     h[0] = GUEST_QR_TYPE_V1;
     h[OFF_FLAGS] = flags.to_byte();
@@ -497,10 +459,8 @@ mod tests {
         let tracing = DailyTracingSecret::random(&mut rng);
         let minute = UnixMinute(29_932_380);
         let trace_id = derive::guest_trace_id(&tracing, &user_id, minute);
-        let flags = QrFlags {
-            device_type: DeviceType::Android,
-            entry_policy: QrFlags::VACCINATED | QrFlags::BOOSTERED,
-        };
+        let flags =
+            QrFlags { device_type: DeviceType::Android, entry_policy: QrFlags::VACCINATED | QrFlags::BOOSTERED };
         let qr = GuestCheckInQr::seal(
             &mut rng,
             DailyKeyId(20_786),
@@ -512,12 +472,7 @@ mod tests {
             &data_secret,
         )
         .unwrap();
-        Fixture {
-            sk,
-            user_id,
-            data_secret,
-            qr,
-        }
+        Fixture { sk, user_id, data_secret, qr }
     }
 
     fn recompute_checksum(b: &mut [u8; LEN]) {
@@ -564,37 +519,21 @@ mod tests {
         let b = f.qr.to_bytes();
         assert_eq!(
             GuestCheckInQr::from_bytes(&b[..108]).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "guest_qr",
-                expected: 109,
-                got: 108
-            }
+            DecodeError::WrongLength { field: "guest_qr", expected: 109, got: 108 }
         );
         let mut long = b.to_vec();
         long.push(0);
         assert_eq!(
             GuestCheckInQr::from_bytes(&long).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "guest_qr",
-                expected: 109,
-                got: 110
-            }
+            DecodeError::WrongLength { field: "guest_qr", expected: 109, got: 110 }
         );
         assert_eq!(
             GuestCheckInQr::from_bytes(&[]).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "guest_qr",
-                expected: 109,
-                got: 0
-            }
+            DecodeError::WrongLength { field: "guest_qr", expected: 109, got: 0 }
         );
         assert_eq!(
             GuestCheckInQr::from_body(&b[..104]).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "guest_qr_body",
-                expected: 105,
-                got: 104
-            }
+            DecodeError::WrongLength { field: "guest_qr_body", expected: 105, got: 104 }
         );
     }
 
@@ -602,37 +541,22 @@ mod tests {
     fn decode_unsupported_version() {
         let mut b = fixture(3).qr.to_bytes();
         b[0] = 0x02;
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
         recompute_checksum(&mut b);
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
         b[0] = 0x11;
         recompute_checksum(&mut b);
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&b).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 0x11 }
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::UnsupportedVersion { got: 0x11 });
     }
 
     #[test]
     fn decode_bad_checksum() {
         let mut b = fixture(4).qr.to_bytes();
         b[60] ^= 0x01;
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&b).unwrap_err(),
-            DecodeError::BadChecksum
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::BadChecksum);
         let mut c = fixture(4).qr.to_bytes();
         c[108] ^= 0x80;
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&c).unwrap_err(),
-            DecodeError::BadChecksum
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&c).unwrap_err(), DecodeError::BadChecksum);
     }
 
     #[test]
@@ -641,10 +565,7 @@ mod tests {
             let mut b = fixture(7).qr.to_bytes();
             b[1] = (b[1] & 0xf8) | code;
             recompute_checksum(&mut b);
-            assert_eq!(
-                GuestCheckInQr::from_bytes(&b).unwrap_err(),
-                DecodeError::InvalidField { field: "flags" }
-            );
+            assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::InvalidField { field: "flags" });
         }
     }
 
@@ -653,29 +574,20 @@ mod tests {
         let mut b = fixture(8).qr.to_bytes();
         b[24] = 0x04;
         recompute_checksum(&mut b);
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&b).unwrap_err(),
-            DecodeError::InvalidPoint { field: "enc" }
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::InvalidPoint { field: "enc" });
         // x = 0 is not on P-256 (0 + 0 + b is not a square? check: it must fail for at least one prefix).
         let mut c = fixture(8).qr.to_bytes();
         c[24..57].copy_from_slice(&[0xff; 33]);
         c[24] = 0x02;
         recompute_checksum(&mut c);
-        assert_eq!(
-            GuestCheckInQr::from_bytes(&c).unwrap_err(),
-            DecodeError::InvalidPoint { field: "enc" }
-        );
+        assert_eq!(GuestCheckInQr::from_bytes(&c).unwrap_err(), DecodeError::InvalidPoint { field: "enc" });
     }
 
     #[test]
     fn open_with_wrong_key_fails() {
         let f = fixture(9);
         let other = fixture(10);
-        assert_eq!(
-            f.qr.open(&other.sk).unwrap_err(),
-            OpenError::DecryptionFailed
-        );
+        assert_eq!(f.qr.open(&other.sk).unwrap_err(), OpenError::DecryptionFailed);
     }
 
     #[test]
@@ -687,15 +599,9 @@ mod tests {
                 let mut b = valid;
                 b[pos] ^= mask;
                 // Without the checksum recomputed, decoding fails.
-                assert!(
-                    GuestCheckInQr::from_bytes(&b).is_err(),
-                    "pos {pos} mask {mask:#x} decoded"
-                );
+                assert!(GuestCheckInQr::from_bytes(&b).is_err(), "pos {pos} mask {mask:#x} decoded");
                 if pos >= OFF_CHECKSUM {
-                    assert_eq!(
-                        GuestCheckInQr::from_bytes(&b).unwrap_err(),
-                        DecodeError::BadChecksum
-                    );
+                    assert_eq!(GuestCheckInQr::from_bytes(&b).unwrap_err(), DecodeError::BadChecksum);
                     continue;
                 }
                 // With the checksum recomputed, either decoding or opening fails.
@@ -710,11 +616,7 @@ mod tests {
                         ),
                         "pos {pos}: {e:?}"
                     ),
-                    Ok(qr) => assert_eq!(
-                        qr.open(&f.sk).unwrap_err(),
-                        OpenError::DecryptionFailed,
-                        "pos {pos}"
-                    ),
+                    Ok(qr) => assert_eq!(qr.open(&f.sk).unwrap_err(), OpenError::DecryptionFailed, "pos {pos}"),
                 }
             }
         }
@@ -722,33 +624,17 @@ mod tests {
 
     #[test]
     fn flags_byte() {
-        for (code, dt) in [
-            (0, DeviceType::Ios),
-            (1, DeviceType::Android),
-            (2, DeviceType::WebApp),
-            (3, DeviceType::NoApp),
-        ] {
+        for (code, dt) in
+            [(0, DeviceType::Ios), (1, DeviceType::Android), (2, DeviceType::WebApp), (3, DeviceType::NoApp)]
+        {
             assert_eq!(dt.code(), code);
             assert_eq!(DeviceType::from_code(code), Some(dt));
             let f = QrFlags::from_byte(code | 0x18).unwrap();
-            assert_eq!(
-                f,
-                QrFlags {
-                    device_type: dt,
-                    entry_policy: QrFlags::QUICK_TEST | QrFlags::PCR_TEST
-                }
-            );
+            assert_eq!(f, QrFlags { device_type: dt, entry_policy: QrFlags::QUICK_TEST | QrFlags::PCR_TEST });
             assert_eq!(f.to_byte(), code | 0x18);
         }
         // Low bits of entry_policy are ignored when building the byte.
-        assert_eq!(
-            QrFlags {
-                device_type: DeviceType::Ios,
-                entry_policy: 0x27
-            }
-            .to_byte(),
-            0x20
-        );
+        assert_eq!(QrFlags { device_type: DeviceType::Ios, entry_policy: 0x27 }.to_byte(), 0x20);
     }
 
     #[test]
@@ -790,25 +676,14 @@ mod tests {
         }
         let f = fixture(12);
         let text = f.qr.to_base32();
-        assert_eq!(
-            GuestCheckInQr::from_base32(&text.to_lowercase()).unwrap_err(),
-            DecodeError::InvalidBase32
-        );
-        assert_eq!(
-            GuestCheckInQr::from_base32(&format!("{text}=")).unwrap_err(),
-            DecodeError::InvalidBase32
-        );
+        assert_eq!(GuestCheckInQr::from_base32(&text.to_lowercase()).unwrap_err(), DecodeError::InvalidBase32);
+        assert_eq!(GuestCheckInQr::from_base32(&format!("{text}=")).unwrap_err(), DecodeError::InvalidBase32);
         // 109 bytes leave 3 unused bits in the last symbol; setting one is non-canonical.
         let last = text.as_bytes()[174];
-        let bumped = char::from(
-            BASE32_ALPHABET[(BASE32_ALPHABET.iter().position(|c| *c == last).unwrap() ^ 1) % 32],
-        );
+        let bumped = char::from(BASE32_ALPHABET[(BASE32_ALPHABET.iter().position(|c| *c == last).unwrap() ^ 1) % 32]);
         let mut t = text[..174].to_string();
         t.push(bumped);
-        assert_eq!(
-            GuestCheckInQr::from_base32(&t).unwrap_err(),
-            DecodeError::InvalidBase32
-        );
+        assert_eq!(GuestCheckInQr::from_base32(&t).unwrap_err(), DecodeError::InvalidBase32);
     }
 
     /// The budget: the Base32 text fits a version-7 QR code at EC level M.

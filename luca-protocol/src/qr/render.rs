@@ -46,10 +46,7 @@ impl From<QrError> for RenderError {
 }
 
 fn encode(text: &str) -> Result<QrCode, RenderError> {
-    Ok(QrCode::with_error_correction_level(
-        text.as_bytes(),
-        EC_LEVEL,
-    )?)
+    Ok(QrCode::with_error_correction_level(text.as_bytes(), EC_LEVEL)?)
 }
 
 /// The QR version (1–40) that `text` is rendered at (EC level M, smallest fitting version).
@@ -125,14 +122,7 @@ impl QrMatrix {
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn render_matrix(text: &str) -> Result<QrMatrix, RenderError> {
     let code = encode(text)?;
-    Ok(QrMatrix {
-        width: code.width(),
-        modules: code
-            .to_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect(),
-    })
+    Ok(QrMatrix { width: code.width(), modules: code.to_colors().into_iter().map(|c| c == Color::Dark).collect() })
 }
 
 #[cfg(test)]
@@ -159,10 +149,7 @@ mod tests {
             &mut rng,
             DailyKeyId(1),
             &sk.public_key(),
-            QrFlags {
-                device_type: DeviceType::Ios,
-                entry_policy: 0,
-            },
+            QrFlags { device_type: DeviceType::Ios, entry_policy: 0 },
             UnixMinute(29_932_380),
             trace_id,
             &user_id,
@@ -179,11 +166,7 @@ mod tests {
             assert_eq!(qr_version(&text).unwrap(), 7);
             // The optimal segmentation never uses byte mode.
             for seg in Parser::new(text.as_bytes()).optimize(Version::Normal(7)) {
-                assert!(
-                    matches!(seg.mode, Mode::Alphanumeric | Mode::Numeric),
-                    "{:?}",
-                    seg.mode
-                );
+                assert!(matches!(seg.mode, Mode::Alphanumeric | Mode::Numeric), "{:?}", seg.mode);
             }
             // Pure alphanumeric mode alone also fits version 7-M.
             let mut bits = Bits::new(Version::Normal(7));
@@ -216,10 +199,7 @@ mod tests {
         let text = "A".repeat(5000);
         assert_eq!(qr_version(&text).unwrap_err(), RenderError::DataTooLong);
         assert_eq!(render_svg(&text).unwrap_err(), RenderError::DataTooLong);
-        assert_eq!(
-            render_terminal(&text).unwrap_err(),
-            RenderError::DataTooLong
-        );
+        assert_eq!(render_terminal(&text).unwrap_err(), RenderError::DataTooLong);
         assert_eq!(render_matrix(&text).unwrap_err(), RenderError::DataTooLong);
         assert_eq!(RenderError::DataTooLong.kind(), "data_too_long");
     }

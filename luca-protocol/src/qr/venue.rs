@@ -81,37 +81,19 @@ impl VenueQr {
     /// characters or has a character outside `A–Z a–z 0–9 . - :`;
     /// [`DecodeError::InvalidField`] (`"table"`) if the table is not in `1..=table_count`;
     /// [`DecodeError::TooLong`] if the URL would exceed 2048 characters.
-    pub fn new(
-        base_url_host: &str,
-        descriptor: &VenueDescriptor,
-        table: Option<u16>,
-    ) -> Result<Self, DecodeError> {
+    pub fn new(base_url_host: &str, descriptor: &VenueDescriptor, table: Option<u16>) -> Result<Self, DecodeError> {
         check_host(base_url_host)?;
         let descriptor = VenueDescriptorIn::from_slice(descriptor.as_bytes())?;
         check_table(&descriptor, table)?;
-        let payload = ArrayWriter::new(1)
-            .bytes(descriptor.as_bytes())
-            .opt_uint(table.map(u64::from))
-            .encode();
+        let payload = ArrayWriter::new(1).bytes(descriptor.as_bytes()).opt_uint(table.map(u64::from)).encode();
         if payload.len() > Self::MAX_PAYLOAD_LEN {
-            return Err(DecodeError::TooLong {
-                max: Self::MAX_PAYLOAD_LEN,
-                got: payload.len(),
-            });
+            return Err(DecodeError::TooLong { max: Self::MAX_PAYLOAD_LEN, got: payload.len() });
         }
         let base = format!("{SCHEME}{base_url_host}{PATH_SUFFIX}");
-        let qr = Self {
-            base,
-            payload,
-            descriptor,
-            table,
-        };
+        let qr = Self { base, payload, descriptor, table };
         let len = qr.to_url().len();
         if len > Self::MAX_URL_LEN {
-            return Err(DecodeError::TooLong {
-                max: Self::MAX_URL_LEN,
-                got: len,
-            });
+            return Err(DecodeError::TooLong { max: Self::MAX_URL_LEN, got: len });
         }
         Ok(qr)
     }
@@ -124,31 +106,21 @@ impl VenueQr {
     /// decoding errors, [`DecodeError::InvalidField`] (`"table"`).
     pub fn from_url(url: &str) -> Result<Self, DecodeError> {
         if url.len() > Self::MAX_URL_LEN {
-            return Err(DecodeError::TooLong {
-                max: Self::MAX_URL_LEN,
-                got: url.len(),
-            });
+            return Err(DecodeError::TooLong { max: Self::MAX_URL_LEN, got: url.len() });
         }
         let (base, fragment) = url.split_once('#').ok_or(DecodeError::InvalidUrl)?;
         if fragment.contains('#') {
             return Err(DecodeError::InvalidUrl);
         }
         let rest = base.strip_prefix(SCHEME).ok_or(DecodeError::InvalidUrl)?;
-        let (host, path) = rest
-            .find('/')
-            .and_then(|i| rest.split_at_checked(i))
-            .ok_or(DecodeError::InvalidUrl)?;
+        let (host, path) = rest.find('/').and_then(|i| rest.split_at_checked(i)).ok_or(DecodeError::InvalidUrl)?;
         check_host(host)?;
         let path_ok = path.ends_with(PATH_SUFFIX)
-            && path.bytes().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'/')
-            });
+            && path.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'/'));
         if !path_ok {
             return Err(DecodeError::InvalidUrl);
         }
-        let payload = URL_SAFE_NO_PAD
-            .decode(fragment)
-            .map_err(|_| DecodeError::InvalidBase64)?;
+        let payload = URL_SAFE_NO_PAD.decode(fragment).map_err(|_| DecodeError::InvalidBase64)?;
         let value = cbor::decode(&payload, Self::MAX_PAYLOAD_LEN, MAX_DEPTH)?;
         let mut r = ArrayReader::open_message(value, "venue_qr", 1, ARITY)?;
         let descriptor_bytes = r.bytes("descriptor", VenueDescriptor::MAX_LEN)?;
@@ -158,12 +130,7 @@ impl VenueQr {
             .transpose()?;
         let descriptor = VenueDescriptorIn::from_slice(&descriptor_bytes)?;
         check_table(&descriptor, table)?;
-        Ok(Self {
-            base: base.to_owned(),
-            payload,
-            descriptor,
-            table,
-        })
+        Ok(Self { base: base.to_owned(), payload, descriptor, table })
     }
 
     /// The URL (exactly as parsed, or as built by [`new`](Self::new)).
@@ -219,14 +186,8 @@ impl fmt::Debug for VenueQr {
 fn check_host(host: &str) -> Result<(), DecodeError> {
     let ok = !host.is_empty()
         && host.len() <= MAX_HOST_LEN
-        && host
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b':'));
-    if ok {
-        Ok(())
-    } else {
-        Err(DecodeError::InvalidUrl)
-    }
+        && host.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b':'));
+    if ok { Ok(()) } else { Err(DecodeError::InvalidUrl) }
 }
 
 fn check_table(descriptor: &VenueDescriptorIn, table: Option<u16>) -> Result<(), DecodeError> {
@@ -260,22 +221,14 @@ mod tests {
         let anchor = TrustAnchorKey::generate(&mut rng);
         let reg_key = RegistrarKey::generate(&mut rng);
         let reg_id = RegistrarId::random(&mut rng);
-        let long = Validity {
-            not_before: NOW.minus_secs(86_400),
-            not_after: NOW.plus_secs(365 * 86_400),
-        };
-        let registrar =
-            RegistrarCertificate::issue(&anchor, reg_id, "Registrar", &reg_key.public_key(), long)
-                .unwrap();
+        let long = Validity { not_before: NOW.minus_secs(86_400), not_after: NOW.plus_secs(365 * 86_400) };
+        let registrar = RegistrarCertificate::issue(&anchor, reg_id, "Registrar", &reg_key.public_key(), long).unwrap();
         let registrar = RegistrarCertificateIn::from_slice(registrar.as_bytes())
             .unwrap()
             .verify(&anchor.public_key(), NOW)
             .unwrap();
         let vk = VenuePrivateKey::generate(&mut rng).public_key();
-        let validity = Validity {
-            not_before: NOW.minus_secs(3600),
-            not_after: NOW.plus_secs(30 * 86_400),
-        };
+        let validity = Validity { not_before: NOW.minus_secs(3600), not_after: NOW.plus_secs(30 * 86_400) };
         let venue = VenueDescriptor::issue_venue(
             &reg_key,
             reg_id,
@@ -287,26 +240,14 @@ mod tests {
         )
         .unwrap();
         let host = HostSigningKey::generate(&mut rng);
-        let meeting = VenueDescriptor::issue_private_meeting(
-            &host,
-            VenueId::random(&mut rng),
-            "Birthday",
-            &vk,
-            validity,
-        )
-        .unwrap();
-        Fx {
-            registrar,
-            venue,
-            meeting,
-        }
+        let meeting =
+            VenueDescriptor::issue_private_meeting(&host, VenueId::random(&mut rng), "Birthday", &vk, validity)
+                .unwrap();
+        Fx { registrar, venue, meeting }
     }
 
     fn url_with_payload(payload: &[u8]) -> String {
-        format!(
-            "https://luca.example/v1/checkin#{}",
-            URL_SAFE_NO_PAD.encode(payload)
-        )
+        format!("https://luca.example/v1/checkin#{}", URL_SAFE_NO_PAD.encode(payload))
     }
 
     #[test]
@@ -327,15 +268,9 @@ mod tests {
         let m = VenueQr::new("luca.example:8443", &f.meeting, None).unwrap();
         let parsed = VenueQr::from_url(&m.to_url()).unwrap();
         assert_eq!(parsed.base_url(), "https://luca.example:8443/v1/checkin");
-        parsed
-            .into_descriptor()
-            .verify_private_meeting(NOW)
-            .unwrap();
+        parsed.into_descriptor().verify_private_meeting(NOW).unwrap();
         // A path prefix is kept.
-        let prefixed = format!(
-            "https://luca.example/app/v1/checkin#{}",
-            URL_SAFE_NO_PAD.encode(m.payload())
-        );
+        let prefixed = format!("https://luca.example/app/v1/checkin#{}", URL_SAFE_NO_PAD.encode(m.payload()));
         assert_eq!(VenueQr::from_url(&prefixed).unwrap().to_url(), prefixed);
         // Payload layout: [1, bstr, table].
         let qr = VenueQr::new("luca.example", &f.venue, Some(3)).unwrap();
@@ -359,26 +294,17 @@ mod tests {
             VenueQr::new("luca.example", &f.meeting, Some(1)).unwrap_err(),
             DecodeError::InvalidField { field: "table" }
         );
-        let over = ArrayWriter::new(1)
-            .bytes(f.venue.as_bytes())
-            .uint(13)
-            .encode();
+        let over = ArrayWriter::new(1).bytes(f.venue.as_bytes()).uint(13).encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&over)).unwrap_err(),
             DecodeError::InvalidField { field: "table" }
         );
-        let big = ArrayWriter::new(1)
-            .bytes(f.venue.as_bytes())
-            .uint(70_000)
-            .encode();
+        let big = ArrayWriter::new(1).bytes(f.venue.as_bytes()).uint(70_000).encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&big)).unwrap_err(),
             DecodeError::InvalidField { field: "table" }
         );
-        let text = ArrayWriter::new(1)
-            .bytes(f.venue.as_bytes())
-            .text("1")
-            .encode();
+        let text = ArrayWriter::new(1).bytes(f.venue.as_bytes()).text("1").encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&text)).unwrap_err(),
             DecodeError::UnexpectedType { field: "table" }
@@ -388,9 +314,7 @@ mod tests {
     #[test]
     fn decode_url_rules() {
         let f = fx();
-        let url = VenueQr::new("luca.example", &f.venue, None)
-            .unwrap()
-            .to_url();
+        let url = VenueQr::new("luca.example", &f.venue, None).unwrap().to_url();
         let frag = url.split_once('#').unwrap().1.to_string();
         for bad in [
             url.replacen("https://", "http://", 1),
@@ -405,28 +329,12 @@ mod tests {
             format!("https://luca.example/a%20b/v1/checkin#{frag}"),
             format!("HTTPS://luca.example/v1/checkin#{frag}"),
         ] {
-            assert_eq!(
-                VenueQr::from_url(&bad).unwrap_err(),
-                DecodeError::InvalidUrl,
-                "{bad}"
-            );
+            assert_eq!(VenueQr::from_url(&bad).unwrap_err(), DecodeError::InvalidUrl, "{bad}");
         }
-        assert_eq!(
-            VenueQr::new("bad host", &f.venue, None).unwrap_err(),
-            DecodeError::InvalidUrl
-        );
-        assert_eq!(
-            VenueQr::new("", &f.venue, None).unwrap_err(),
-            DecodeError::InvalidUrl
-        );
+        assert_eq!(VenueQr::new("bad host", &f.venue, None).unwrap_err(), DecodeError::InvalidUrl);
+        assert_eq!(VenueQr::new("", &f.venue, None).unwrap_err(), DecodeError::InvalidUrl);
         let long = format!("{url}{}", "A".repeat(2048));
-        assert_eq!(
-            VenueQr::from_url(&long).unwrap_err(),
-            DecodeError::TooLong {
-                max: 2048,
-                got: long.len()
-            }
-        );
+        assert_eq!(VenueQr::from_url(&long).unwrap_err(), DecodeError::TooLong { max: 2048, got: long.len() });
     }
 
     #[test]
@@ -434,16 +342,10 @@ mod tests {
         let f = fx();
         let qr = VenueQr::new("luca.example", &f.venue, None).unwrap();
         let url = qr.to_url();
-        assert_eq!(
-            VenueQr::from_url(&format!("{url}=")).unwrap_err(),
-            DecodeError::InvalidBase64
-        );
+        assert_eq!(VenueQr::from_url(&format!("{url}=")).unwrap_err(), DecodeError::InvalidBase64);
         let std_b64 = url.replace('-', "+").replace('_', "/");
         if std_b64 != url {
-            assert_eq!(
-                VenueQr::from_url(&std_b64).unwrap_err(),
-                DecodeError::InvalidBase64
-            );
+            assert_eq!(VenueQr::from_url(&std_b64).unwrap_err(), DecodeError::InvalidBase64);
         }
         // Non-zero trailing bits in the last symbol.
         let n = qr.payload().len();
@@ -453,15 +355,9 @@ mod tests {
             let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             let v = alphabet.find(last).unwrap();
             s.push(alphabet.as_bytes()[v | 1] as char);
-            assert_eq!(
-                VenueQr::from_url(&s).unwrap_err(),
-                DecodeError::InvalidBase64
-            );
+            assert_eq!(VenueQr::from_url(&s).unwrap_err(), DecodeError::InvalidBase64);
         }
-        assert_eq!(
-            VenueQr::from_url("https://luca.example/v1/checkin#A").unwrap_err(),
-            DecodeError::InvalidBase64
-        );
+        assert_eq!(VenueQr::from_url("https://luca.example/v1/checkin#A").unwrap_err(), DecodeError::InvalidBase64);
     }
 
     #[test]
@@ -469,49 +365,27 @@ mod tests {
         let f = fx();
         let d = f.venue.as_bytes();
         let v2 = ArrayWriter::new(2).bytes(d).null().encode();
-        assert_eq!(
-            VenueQr::from_url(&url_with_payload(&v2)).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
+        assert_eq!(VenueQr::from_url(&url_with_payload(&v2)).unwrap_err(), DecodeError::UnsupportedVersion { got: 2 });
         let arity = ArrayWriter::new(1).bytes(d).encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&arity)).unwrap_err(),
-            DecodeError::WrongArity {
-                field: "venue_qr",
-                expected: 3,
-                got: 2
-            }
+            DecodeError::WrongArity { field: "venue_qr", expected: 3, got: 2 }
         );
         let mut trailing = ArrayWriter::new(1).bytes(d).null().encode();
         trailing.push(0);
-        assert_eq!(
-            VenueQr::from_url(&url_with_payload(&trailing)).unwrap_err(),
-            DecodeError::TrailingBytes
-        );
+        assert_eq!(VenueQr::from_url(&url_with_payload(&trailing)).unwrap_err(), DecodeError::TrailingBytes);
         let ok = ArrayWriter::new(1).bytes(d).null().encode();
-        assert_eq!(
-            VenueQr::from_url(&url_with_payload(&ok[..ok.len() - 1])).unwrap_err(),
-            DecodeError::Truncated
-        );
-        assert_eq!(
-            VenueQr::from_url(&url_with_payload(&[])).unwrap_err(),
-            DecodeError::Truncated
-        );
+        assert_eq!(VenueQr::from_url(&url_with_payload(&ok[..ok.len() - 1])).unwrap_err(), DecodeError::Truncated);
+        assert_eq!(VenueQr::from_url(&url_with_payload(&[])).unwrap_err(), DecodeError::Truncated);
         let not_bytes = ArrayWriter::new(1).uint(5).null().encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&not_bytes)).unwrap_err(),
-            DecodeError::UnexpectedType {
-                field: "descriptor"
-            }
+            DecodeError::UnexpectedType { field: "descriptor" }
         );
         let too_big = ArrayWriter::new(1).bytes(&[0u8; 1100]).null().encode();
         assert_eq!(
             VenueQr::from_url(&url_with_payload(&too_big)).unwrap_err(),
-            DecodeError::WrongLength {
-                field: "descriptor",
-                expected: 1024,
-                got: 1100
-            }
+            DecodeError::WrongLength { field: "descriptor", expected: 1024, got: 1100 }
         );
         let over_cap = ArrayWriter::new(1).bytes(&[0u8; 1300]).null().encode();
         assert!(matches!(

@@ -8,18 +8,12 @@
 //! `plaintext` (`AdditionalDataContent::from_slice(plaintext)`) or `validate`
 //! (the content, guest side).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use ciborium::Value as Cbor;
 use luca_protocol::ids::{TraceId, VenueId};
 use luca_protocol::keys::{EncryptionPublicKey, VenuePrivateKey};
-use luca_protocol::messages::additional_data::{
-    AdditionalData, AdditionalDataContent, AdditionalDataIn,
-};
+use luca_protocol::messages::additional_data::{AdditionalData, AdditionalDataContent, AdditionalDataIn};
 use rand_chacha::ChaCha20Rng;
 use rand_core::Rng as _;
 use serde_json::{Value, json};
@@ -30,19 +24,13 @@ use crate::history_share::{cbor, hpke_open, hpke_seal};
 const INFO: &[u8] = b"luca/v1/hpke/additional-data";
 
 fn plaintext_of(version: u64, table: Cbor, name: Cbor) -> Vec<u8> {
-    cbor(&Cbor::Array(vec![
-        Cbor::Integer(version.into()),
-        table,
-        name,
-    ]))
+    cbor(&Cbor::Array(vec![Cbor::Integer(version.into()), table, name]))
 }
 
 fn content_cbor(c: &AdditionalDataContent) -> (Cbor, Cbor) {
     (
         c.table.map_or(Cbor::Null, |t| Cbor::Integer(t.into())),
-        c.guest_name
-            .as_ref()
-            .map_or(Cbor::Null, |n| Cbor::Text(n.clone())),
+        c.guest_name.as_ref().map_or(Cbor::Null, |n| Cbor::Text(n.clone())),
     )
 }
 
@@ -78,9 +66,7 @@ struct Venue {
 }
 
 fn merge(a: Value, b: Value) -> Value {
-    let (Value::Object(mut a), Value::Object(b)) = (a, b) else {
-        unreachable!()
-    };
+    let (Value::Object(mut a), Value::Object(b)) = (a, b) else { unreachable!() };
     a.extend(b);
     Value::Object(a)
 }
@@ -94,12 +80,7 @@ fn base(v: &Venue) -> Value {
 }
 
 /// Seals `c` through the library and rebuilds it independently.
-fn seal(
-    rng: &mut ChaCha20Rng,
-    v: &Venue,
-    trace: TraceId,
-    c: &AdditionalDataContent,
-) -> (Vec<u8>, Value) {
+fn seal(rng: &mut ChaCha20Rng, v: &Venue, trace: TraceId, c: &AdditionalDataContent) -> (Vec<u8>, Value) {
     let mut ikm_e = [0u8; 32];
     rng.clone().fill_bytes(&mut ikm_e);
     let mut indep_rng = rng.clone();
@@ -110,19 +91,9 @@ fn seal(
     let aad = [v.id.as_bytes().as_slice(), trace.as_bytes()].concat();
     let (enc, ct) = hpke_seal(&mut indep_rng, &v.pk.to_bytes(), INFO, &aad, &pt);
     let bytes = envelope_of(1, v.id.as_bytes(), trace.as_bytes(), &enc, &ct);
-    assert_eq!(
-        ad.as_bytes(),
-        bytes.as_slice(),
-        "independent rebuild differs"
-    );
+    assert_eq!(ad.as_bytes(), bytes.as_slice(), "independent rebuild differs");
     assert_eq!(hpke_open(&v.sk_bytes, &enc, INFO, &aad, &ct), pt);
-    assert_eq!(
-        AdditionalDataIn::from_slice(&bytes)
-            .unwrap()
-            .open(&v.sk)
-            .unwrap(),
-        *c
-    );
+    assert_eq!(AdditionalDataIn::from_slice(&bytes).unwrap().open(&v.sk).unwrap(), *c);
     let f = merge(
         base(v),
         json!({
@@ -150,24 +121,13 @@ pub fn generate() -> Topic {
          `check` names the operation whose result `expect` is.",
     );
     let sk = VenuePrivateKey::generate(&mut rng);
-    let v = Venue {
-        sk_bytes: sk.to_bytes().to_vec(),
-        pk: sk.public_key(),
-        id: VenueId::random(&mut rng),
-        sk,
-    };
+    let v = Venue { sk_bytes: sk.to_bytes().to_vec(), pk: sk.public_key(), id: VenueId::random(&mut rng), sk };
     let trace = TraceId::random(&mut rng);
 
-    let table_only = AdditionalDataContent {
-        table: Some(12),
-        guest_name: None,
-    };
+    let table_only = AdditionalDataContent { table: Some(12), guest_name: None };
     let (table_bytes, f) = seal(&mut rng, &v, trace, &table_only);
     t.case("ok_table", "ok", f);
-    let name_only = AdditionalDataContent {
-        table: None,
-        guest_name: Some("Erika Mustermann".into()),
-    };
+    let name_only = AdditionalDataContent { table: None, guest_name: Some("Erika Mustermann".into()) };
     let (_, f) = seal(&mut rng, &v, trace, &name_only);
     t.case("ok_private_meeting_guest_name", "ok", f);
     let both = AdditionalDataContent {
@@ -176,18 +136,11 @@ pub fn generate() -> Topic {
     };
     let (_, f) = seal(&mut rng, &v, trace, &both);
     t.case("ok_max_table_and_name", "ok", f);
-    let formula = AdditionalDataContent {
-        table: Some(1),
-        guest_name: Some("=cmd|' /C calc'!A0".into()),
-    };
+    let formula = AdditionalDataContent { table: Some(1), guest_name: Some("=cmd|' /C calc'!A0".into()) };
     let (_, f) = seal(&mut rng, &v, trace, &formula);
     t.case("ok_formula_looking_name", "ok", f);
 
-    let negative = |t: &mut Topic,
-                    name: &str,
-                    bytes: &[u8],
-                    key: &VenuePrivateKey,
-                    extra: Value| {
+    let negative = |t: &mut Topic, name: &str, bytes: &[u8], key: &VenuePrivateKey, extra: Value| {
         let kind = outcome(bytes, key);
         assert_ne!(kind, "ok", "{name}");
         let f = merge(
@@ -200,8 +153,7 @@ pub fn generate() -> Topic {
         t.case(name, &kind, f);
     };
 
-    let Cbor::Array(items) = ciborium::de::from_reader::<Cbor, _>(table_bytes.as_slice()).unwrap()
-    else {
+    let Cbor::Array(items) = ciborium::de::from_reader::<Cbor, _>(table_bytes.as_slice()).unwrap() else {
         unreachable!()
     };
     let enc = items[3].as_bytes().unwrap().clone();
@@ -210,13 +162,7 @@ pub fn generate() -> Topic {
     let tid = trace.to_bytes();
 
     let other_key = VenuePrivateKey::generate(&mut rng);
-    negative(
-        &mut t,
-        "wrong_venue_key",
-        &table_bytes,
-        &other_key,
-        json!({}),
-    );
+    negative(&mut t, "wrong_venue_key", &table_bytes, &other_key, json!({}));
     let other_trace = TraceId::random(&mut rng);
     negative(
         &mut t,
@@ -235,85 +181,34 @@ pub fn generate() -> Topic {
     );
     let mut tct = ct.clone();
     tct[0] ^= 0x01;
-    negative(
-        &mut t,
-        "tampered_ciphertext",
-        &envelope_of(1, &vid, &tid, &enc, &tct),
-        &v.sk,
-        json!({}),
-    );
+    negative(&mut t, "tampered_ciphertext", &envelope_of(1, &vid, &tid, &enc, &tct), &v.sk, json!({}));
     let mut tenc = enc.clone();
     tenc[64] ^= 0x01;
-    negative(
-        &mut t,
-        "enc_not_on_curve",
-        &envelope_of(1, &vid, &tid, &tenc, &ct),
-        &v.sk,
-        json!({}),
-    );
+    negative(&mut t, "enc_not_on_curve", &envelope_of(1, &vid, &tid, &tenc, &ct), &v.sk, json!({}));
 
     for (name, bytes) in common::truncations_and_trailing(&table_bytes) {
         negative(&mut t, &name, &bytes, &v.sk, json!({}));
     }
-    negative(
-        &mut t,
-        "wrong_version",
-        &envelope_of(2, &vid, &tid, &enc, &ct),
-        &v.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "venue_id_wrong_length",
-        &envelope_of(1, &vid[..15], &tid, &enc, &ct),
-        &v.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "ciphertext_too_long",
-        &envelope_of(1, &vid, &tid, &enc, &[0u8; 273]),
-        &v.sk,
-        json!({}),
-    );
+    negative(&mut t, "wrong_version", &envelope_of(2, &vid, &tid, &enc, &ct), &v.sk, json!({}));
+    negative(&mut t, "venue_id_wrong_length", &envelope_of(1, &vid[..15], &tid, &enc, &ct), &v.sk, json!({}));
+    negative(&mut t, "ciphertext_too_long", &envelope_of(1, &vid, &tid, &enc, &[0u8; 273]), &v.sk, json!({}));
     let mut oversize = table_bytes.clone();
     oversize.resize(AdditionalDataIn::MAX_LEN + 1, 0);
     negative(&mut t, "oversize", &oversize, &v.sk, json!({}));
 
     // Hostile plaintexts, correctly sealed to the venue key.
     let hostile: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "plaintext_table_zero",
-            plaintext_of(1, Cbor::Integer(0.into()), Cbor::Null),
-        ),
-        (
-            "plaintext_table_1001",
-            plaintext_of(1, Cbor::Integer(1001.into()), Cbor::Null),
-        ),
-        (
-            "plaintext_both_null",
-            plaintext_of(1, Cbor::Null, Cbor::Null),
-        ),
-        (
-            "plaintext_name_with_newline",
-            plaintext_of(1, Cbor::Null, Cbor::Text("Erika\nMustermann".into())),
-        ),
+        ("plaintext_table_zero", plaintext_of(1, Cbor::Integer(0.into()), Cbor::Null)),
+        ("plaintext_table_1001", plaintext_of(1, Cbor::Integer(1001.into()), Cbor::Null)),
+        ("plaintext_both_null", plaintext_of(1, Cbor::Null, Cbor::Null)),
+        ("plaintext_name_with_newline", plaintext_of(1, Cbor::Null, Cbor::Text("Erika\nMustermann".into()))),
         (
             "plaintext_name_with_bidi_override",
             plaintext_of(1, Cbor::Null, Cbor::Text("Erika \u{202e}nnamretsuM".into())),
         ),
-        (
-            "plaintext_name_too_long",
-            plaintext_of(1, Cbor::Null, Cbor::Text("x".repeat(130))),
-        ),
-        (
-            "plaintext_name_as_bytes",
-            plaintext_of(1, Cbor::Null, Cbor::Bytes(b"Erika".to_vec())),
-        ),
-        (
-            "plaintext_wrong_version",
-            plaintext_of(2, Cbor::Integer(3.into()), Cbor::Null),
-        ),
+        ("plaintext_name_too_long", plaintext_of(1, Cbor::Null, Cbor::Text("x".repeat(130)))),
+        ("plaintext_name_as_bytes", plaintext_of(1, Cbor::Null, Cbor::Bytes(b"Erika".to_vec()))),
+        ("plaintext_wrong_version", plaintext_of(2, Cbor::Integer(3.into()), Cbor::Null)),
     ];
     let aad = [vid.as_slice(), tid.as_slice()].concat();
     for (name, pt) in hostile {
@@ -332,37 +227,15 @@ pub fn generate() -> Topic {
             &v.sk,
             json!({"trace_id": hex(tid), "plaintext": hex(&pt), "ikm_e": hex(ikm_e), "note": "correctly sealed, bypassing the guest-side rules"}),
         );
-        t.case(
-            &format!("{name}_plaintext_only"),
-            &plain_kind,
-            json!({"check": "plaintext", "plaintext": hex(&pt)}),
-        );
+        t.case(&format!("{name}_plaintext_only"), &plain_kind, json!({"check": "plaintext", "plaintext": hex(&pt)}));
     }
 
     // Guest-side rules.
     for (name, c) in [
         ("validate_empty", AdditionalDataContent::default()),
-        (
-            "validate_table_zero",
-            AdditionalDataContent {
-                table: Some(0),
-                guest_name: None,
-            },
-        ),
-        (
-            "validate_empty_name",
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some(String::new()),
-            },
-        ),
-        (
-            "validate_name_with_bom",
-            AdditionalDataContent {
-                table: None,
-                guest_name: Some("\u{feff}Erika".into()),
-            },
-        ),
+        ("validate_table_zero", AdditionalDataContent { table: Some(0), guest_name: None }),
+        ("validate_empty_name", AdditionalDataContent { table: None, guest_name: Some(String::new()) }),
+        ("validate_name_with_bom", AdditionalDataContent { table: None, guest_name: Some("\u{feff}Erika".into()) }),
     ] {
         let kind = c.validate().unwrap_err().kind();
         t.case(

@@ -27,8 +27,8 @@ use rand_core::Rng as _;
 use serde_json::{Value as Json, json};
 
 use crate::certificates::{
-    DAY, Y2026, Y2028, b, flip_last, framing_cases, msg, non_canonical_version, protected_with,
-    replace, sig_structure, sign1, u, with_unprotected,
+    DAY, Y2026, Y2028, b, flip_last, framing_cases, msg, non_canonical_version, protected_with, replace, sig_structure,
+    sign1, u, with_unprotected,
 };
 use crate::common::{self, Topic, hex};
 
@@ -140,16 +140,7 @@ impl Ctx {
     }
 
     fn case(&self, t: &mut Topic, name: &str, expect: &str, bytes: &[u8], now: UnixTime) {
-        self.case_with(
-            t,
-            name,
-            expect,
-            bytes,
-            &self.cert,
-            &self.badge_key,
-            now,
-            json!({}),
-        );
+        self.case_with(t, name, expect, bytes, &self.cert, &self.badge_key, now, json!({}));
     }
 }
 
@@ -178,10 +169,7 @@ pub fn generate() -> Topic {
             reg_id,
             "luca Venue Registrar",
             &reg.public_key(),
-            Validity {
-                not_before: UnixTime(nb),
-                not_after: UnixTime(na),
-            },
+            Validity { not_before: UnixTime(nb), not_after: UnixTime(na) },
         )
         .unwrap()
         .to_bytes()
@@ -236,11 +224,7 @@ pub fn generate() -> Topic {
     let mut plaintext = secrets.user_id.as_bytes().to_vec();
     plaintext.extend_from_slice(secrets.data_secret.expose_secret());
     let prot = protected_with(-7, CT);
-    let ctx = Ctx {
-        anchor_pub,
-        cert: cert.clone(),
-        badge_key,
-    };
+    let ctx = Ctx { anchor_pub, cert: cert.clone(), badge_key };
     let opened = ctx.case_with(
         &mut topic,
         "badge_attestation",
@@ -275,20 +259,8 @@ pub fn generate() -> Topic {
     assert_eq!(opened, plaintext, "opened user_id ‖ data_secret");
 
     // ---------------------------------------------------------------- time and issuer
-    ctx.case(
-        &mut topic,
-        "ok_at_issued_at",
-        "ok",
-        &bytes,
-        UnixTime(issued_at),
-    );
-    ctx.case(
-        &mut topic,
-        "issued_after_now",
-        "not_yet_valid",
-        &bytes,
-        UnixTime(issued_at - 1),
-    );
+    ctx.case(&mut topic, "ok_at_issued_at", "ok", &bytes, UnixTime(issued_at));
+    ctx.case(&mut topic, "issued_after_now", "not_yet_valid", &bytes, UnixTime(issued_at - 1));
     let expired_cert = reg_cert(Y2026, now.0);
     ctx.case_with(
         &mut topic,
@@ -301,43 +273,16 @@ pub fn generate() -> Topic {
         json!({}),
     );
     let resigned = |p: &Parts| sign1(CT, &p.encode(1), rs);
-    let n = |name: &str, expect: &str, b: &[u8], topic: &mut Topic| {
-        ctx.case(topic, name, expect, b, now)
-    };
-    n(
-        "other_registrar_id",
-        "wrong_issuer",
-        &resigned(&parts.with(|p| p.registrar_id = vec![0x42; 16])),
-        &mut topic,
-    );
-    n(
-        "issued_at_in_future",
-        "not_yet_valid",
-        &resigned(&parts.with(|p| p.issued_at = now.0 + 1)),
-        &mut topic,
-    );
+    let n = |name: &str, expect: &str, b: &[u8], topic: &mut Topic| ctx.case(topic, name, expect, b, now);
+    n("other_registrar_id", "wrong_issuer", &resigned(&parts.with(|p| p.registrar_id = vec![0x42; 16])), &mut topic);
+    n("issued_at_in_future", "not_yet_valid", &resigned(&parts.with(|p| p.issued_at = now.0 + 1)), &mut topic);
 
     // ---------------------------------------------------------------- signature
-    n(
-        "tampered_signature",
-        "bad_signature",
-        &flip_last(&bytes),
-        &mut topic,
-    );
+    n("tampered_signature", "bad_signature", &flip_last(&bytes), &mut topic);
     let mut tk2 = tk.clone();
     tk2[0] ^= 0x01;
-    n(
-        "trace_key_changed",
-        "bad_signature",
-        &replace(&bytes, &tk, &tk2),
-        &mut topic,
-    );
-    n(
-        "signed_by_other_key",
-        "bad_signature",
-        &sign1(CT, &payload, other_reg.to_bytes().as_slice()),
-        &mut topic,
-    );
+    n("trace_key_changed", "bad_signature", &replace(&bytes, &tk, &tk2), &mut topic);
+    n("signed_by_other_key", "bad_signature", &sign1(CT, &payload, other_reg.to_bytes().as_slice()), &mut topic);
 
     // ---------------------------------------------------------------- opening (re-signed by the registrar)
     ctx.case_with(
@@ -356,18 +301,8 @@ pub fn generate() -> Topic {
         &resigned(&parts.with(|p| p.trace_key[15] ^= 0x01)),
         &mut topic,
     );
-    n(
-        "badge_key_id_changed_and_resigned",
-        "decryption_failed",
-        &resigned(&parts.with(|p| p.key_id = 2)),
-        &mut topic,
-    );
-    n(
-        "ciphertext_tampered_and_resigned",
-        "decryption_failed",
-        &resigned(&parts.with(|p| p.ct[0] ^= 0x01)),
-        &mut topic,
-    );
+    n("badge_key_id_changed_and_resigned", "decryption_failed", &resigned(&parts.with(|p| p.key_id = 2)), &mut topic);
+    n("ciphertext_tampered_and_resigned", "decryption_failed", &resigned(&parts.with(|p| p.ct[0] ^= 0x01)), &mut topic);
     let other_point = other_badge_key.public_key().to_bytes().to_vec();
     n(
         "enc_replaced_and_resigned",
@@ -378,65 +313,17 @@ pub fn generate() -> Topic {
 
     // ---------------------------------------------------------------- decoding
     let decode_cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "enc_not_on_curve",
-            "invalid_point",
-            resigned(&parts.with(|p| p.enc[64] ^= 0x01)),
-        ),
-        (
-            "enc_compressed",
-            "wrong_length",
-            resigned(&parts.with(|p| p.enc.truncate(33))),
-        ),
-        (
-            "ciphertext_47_bytes",
-            "wrong_length",
-            resigned(&parts.with(|p| p.ct.truncate(47))),
-        ),
-        (
-            "trace_key_15_bytes",
-            "wrong_length",
-            resigned(&parts.with(|p| p.trace_key.truncate(15))),
-        ),
-        (
-            "registrar_id_17_bytes",
-            "wrong_length",
-            resigned(&parts.with(|p| p.registrar_id.push(0))),
-        ),
-        (
-            "badge_key_id_above_u16",
-            "invalid_field",
-            resigned(&parts.with(|p| p.key_id = 65_536)),
-        ),
-        (
-            "wrong_version",
-            "unsupported_version",
-            sign1(CT, &parts.encode(2), rs),
-        ),
-        (
-            "non_canonical_payload",
-            "non_canonical",
-            sign1(CT, &non_canonical_version(&payload), rs),
-        ),
-        (
-            "wrong_arity",
-            "wrong_arity",
-            sign1(
-                CT,
-                &msg(vec![u(1), u(1), b(&tk), b(&enc), b(&ct), u(issued_at)]),
-                rs,
-            ),
-        ),
-        (
-            "wrong_content_type",
-            "wrong_content_type",
-            sign1("application/luca.v1.venue-descriptor", &payload, rs),
-        ),
-        (
-            "unprotected_header_present",
-            "unexpected_header",
-            with_unprotected(CT, &payload, rs),
-        ),
+        ("enc_not_on_curve", "invalid_point", resigned(&parts.with(|p| p.enc[64] ^= 0x01))),
+        ("enc_compressed", "wrong_length", resigned(&parts.with(|p| p.enc.truncate(33)))),
+        ("ciphertext_47_bytes", "wrong_length", resigned(&parts.with(|p| p.ct.truncate(47)))),
+        ("trace_key_15_bytes", "wrong_length", resigned(&parts.with(|p| p.trace_key.truncate(15)))),
+        ("registrar_id_17_bytes", "wrong_length", resigned(&parts.with(|p| p.registrar_id.push(0)))),
+        ("badge_key_id_above_u16", "invalid_field", resigned(&parts.with(|p| p.key_id = 65_536))),
+        ("wrong_version", "unsupported_version", sign1(CT, &parts.encode(2), rs)),
+        ("non_canonical_payload", "non_canonical", sign1(CT, &non_canonical_version(&payload), rs)),
+        ("wrong_arity", "wrong_arity", sign1(CT, &msg(vec![u(1), u(1), b(&tk), b(&enc), b(&ct), u(issued_at)]), rs)),
+        ("wrong_content_type", "wrong_content_type", sign1("application/luca.v1.venue-descriptor", &payload, rs)),
+        ("unprotected_header_present", "unexpected_header", with_unprotected(CT, &payload, rs)),
     ];
     for (name, expect, b) in decode_cases {
         n(name, expect, &b, &mut topic);

@@ -59,21 +59,10 @@ fn registrar(rng: &mut ChaCha20Rng, name: &str) -> Registrar {
     let anchor = TrustAnchorKey::generate(rng);
     let key = RegistrarKey::generate(rng);
     let id = RegistrarId::random(rng);
-    let validity = Validity {
-        not_before: NOW.minus_secs(30 * 86_400),
-        not_after: NOW.plus_secs(365 * 86_400),
-    };
+    let validity = Validity { not_before: NOW.minus_secs(30 * 86_400), not_after: NOW.plus_secs(365 * 86_400) };
     let cert = RegistrarCertificate::issue(&anchor, id, name, &key.public_key(), validity).unwrap();
-    let cert = RegistrarCertificateIn::from_slice(cert.as_bytes())
-        .unwrap()
-        .verify(&anchor.public_key(), NOW)
-        .unwrap();
-    Registrar {
-        anchor_pk: anchor.public_key().to_bytes().to_vec(),
-        key,
-        id,
-        cert,
-    }
+    let cert = RegistrarCertificateIn::from_slice(cert.as_bytes()).unwrap().verify(&anchor.public_key(), NOW).unwrap();
+    Registrar { anchor_pk: anchor.public_key().to_bytes().to_vec(), key, id, cert }
 }
 
 fn outcome_badge(
@@ -111,23 +100,12 @@ pub fn generate() -> Topic {
     for (i, issued) in [NOW.minus_secs(86_400), NOW].into_iter().enumerate() {
         let seed = BadgeSeed::random(&mut rng);
         let s = derive::badge_secrets(&seed).unwrap();
-        let att = BadgeAttestation::issue(
-            &mut rng,
-            &reg.key,
-            reg.id,
-            badge_key_id,
-            &badge_sk.public_key(),
-            &s,
-            issued,
-        )
-        .unwrap();
+        let att = BadgeAttestation::issue(&mut rng, &reg.key, reg.id, badge_key_id, &badge_sk.public_key(), &s, issued)
+            .unwrap();
         let qr = BadgeQr::new(&att).unwrap();
         let text = qr.to_base32();
         assert_eq!(text, b32(qr.as_bytes()));
-        assert_eq!(
-            outcome_badge(BadgeQr::from_base32(&text), &reg.cert, &badge_sk),
-            "ok"
-        );
+        assert_eq!(outcome_badge(BadgeQr::from_base32(&text), &reg.cert, &badge_sk), "ok");
         let fields = json!({
             "now": NOW.0,
             "trust_anchor_public_key": hex(&reg.anchor_pk),
@@ -191,16 +169,8 @@ pub fn generate() -> Topic {
         let text = b32(&bytes);
         let got = outcome_badge(BadgeQr::from_base32(&text), &reg.cert, &badge_sk);
         assert_eq!(got, expected, "{name}");
-        assert_eq!(
-            outcome_badge(BadgeQr::from_bytes(&bytes), &reg.cert, &badge_sk),
-            got,
-            "{name} (bytes)"
-        );
-        t.case(
-            name,
-            &got,
-            common_fields(json!({ "qr_bytes": hex(&bytes), "qr_text": text })),
-        );
+        assert_eq!(outcome_badge(BadgeQr::from_bytes(&bytes), &reg.cert, &badge_sk), got, "{name} (bytes)");
+        t.case(name, &got, common_fields(json!({ "qr_bytes": hex(&bytes), "qr_text": text })));
     }
 
     // Wrong registrar certificate: wrong issuer.
@@ -242,16 +212,8 @@ pub fn generate() -> Topic {
         let seed = BadgeSeed::random(&mut rng);
         let s = derive::badge_secrets(&seed).unwrap();
         let future = UnixTime(NOW.0 + 3600);
-        let att = BadgeAttestation::issue(
-            &mut rng,
-            &reg.key,
-            reg.id,
-            badge_key_id,
-            &badge_sk.public_key(),
-            &s,
-            future,
-        )
-        .unwrap();
+        let att = BadgeAttestation::issue(&mut rng, &reg.key, reg.id, badge_key_id, &badge_sk.public_key(), &s, future)
+            .unwrap();
         let qr = BadgeQr::new(&att).unwrap();
         let got = outcome_badge(BadgeQr::from_bytes(qr.as_bytes()), &reg.cert, &badge_sk);
         assert_eq!(got, "not_yet_valid");
@@ -281,30 +243,14 @@ pub fn generate() -> Topic {
         Err(e) => e.kind().to_string(),
     };
     assert_eq!(scanned(&text), "ok_badge");
-    t.case(
-        "scanned_badge",
-        "ok",
-        json!({ "decoder": "scanned_qr", "qr_text": text, "dispatched_to": "badge" }),
-    );
+    t.case("scanned_badge", "ok", json!({ "decoder": "scanned_qr", "qr_text": text, "dispatched_to": "badge" }));
     for (name, s, expected) in [
-        (
-            "scanned_unknown_type_0x21",
-            b32(&[0x21; 109]),
-            "unsupported_version",
-        ),
-        (
-            "scanned_guest_v2_type_0x02",
-            b32(&[0x02; 109]),
-            "unsupported_version",
-        ),
+        ("scanned_unknown_type_0x21", b32(&[0x21; 109]), "unsupported_version"),
+        ("scanned_guest_v2_type_0x02", b32(&[0x02; 109]), "unsupported_version"),
         ("scanned_empty", String::new(), "truncated"),
         ("scanned_too_long", "A".repeat(822), "too_long"),
         ("scanned_lowercase", text.to_lowercase(), "invalid_base32"),
-        (
-            "scanned_guest_prefix_wrong_length",
-            b32(&[0x01; 50]),
-            "wrong_length",
-        ),
+        ("scanned_guest_prefix_wrong_length", b32(&[0x01; 50]), "wrong_length"),
     ] {
         let got = scanned(&s);
         assert_eq!(got, expected, "{name}");

@@ -21,12 +21,8 @@
 
 use ciborium::Value;
 use luca_protocol::ids::{HealthOfficeId, RegistrarId};
-use luca_protocol::keys::{
-    HealthOfficeMasterKeys, RegistrarKey, SignaturePublicKey, TrustAnchorKey,
-};
-use luca_protocol::signed::health_office_certificate::{
-    HealthOfficeCertificate, HealthOfficeCertificateIn,
-};
+use luca_protocol::keys::{HealthOfficeMasterKeys, RegistrarKey, SignaturePublicKey, TrustAnchorKey};
+use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
 use luca_protocol::signed::registrar_certificate::{RegistrarCertificate, RegistrarCertificateIn};
 use luca_protocol::time::{SECONDS_PER_DAY, UnixTime, Validity};
 use p256::ecdsa::signature::Signer as _;
@@ -65,10 +61,7 @@ pub(crate) fn msg(items: Vec<Value>) -> Vec<u8> {
 
 /// The protected header `{1: alg, 3: content_type}`.
 pub(crate) fn protected_with(alg: i64, content_type: &str) -> Vec<u8> {
-    cbor(&Value::Map(vec![
-        (Value::Integer(1.into()), Value::Integer(alg.into())),
-        (u(3), t(content_type)),
-    ]))
+    cbor(&Value::Map(vec![(Value::Integer(1.into()), Value::Integer(alg.into())), (u(3), t(content_type))]))
 }
 
 /// `Sig_structure = ["Signature1", protected, h'', payload]`.
@@ -84,39 +77,19 @@ pub(crate) fn ecdsa(scalar: &[u8], m: &[u8]) -> Vec<u8> {
 }
 
 /// A COSE_Sign1 with the given protected bytes and unprotected map.
-pub(crate) fn sign1_raw(
-    protected: &[u8],
-    unprotected: Vec<(Value, Value)>,
-    payload: &[u8],
-    scalar: &[u8],
-) -> Vec<u8> {
+pub(crate) fn sign1_raw(protected: &[u8], unprotected: Vec<(Value, Value)>, payload: &[u8], scalar: &[u8]) -> Vec<u8> {
     let sig = ecdsa(scalar, &sig_structure(protected, payload));
-    cbor(&Value::Array(vec![
-        b(protected),
-        Value::Map(unprotected),
-        b(payload),
-        b(&sig),
-    ]))
+    cbor(&Value::Array(vec![b(protected), Value::Map(unprotected), b(payload), b(&sig)]))
 }
 
 /// A well-formed luca COSE_Sign1 (ES256, `content_type`, empty unprotected header).
 pub(crate) fn sign1(content_type: &str, payload: &[u8], scalar: &[u8]) -> Vec<u8> {
-    sign1_raw(
-        &protected_with(-7, content_type),
-        Vec::new(),
-        payload,
-        scalar,
-    )
+    sign1_raw(&protected_with(-7, content_type), Vec::new(), payload, scalar)
 }
 
 /// The same object with the unprotected header `{4: h'00'}` (kid); the signature still verifies.
 pub(crate) fn with_unprotected(content_type: &str, payload: &[u8], scalar: &[u8]) -> Vec<u8> {
-    sign1_raw(
-        &protected_with(-7, content_type),
-        vec![(u(4), b(&[0]))],
-        payload,
-        scalar,
-    )
+    sign1_raw(&protected_with(-7, content_type), vec![(u(4), b(&[0]))], payload, scalar)
 }
 
 /// The object's bytes with the last signature byte flipped.
@@ -129,10 +102,7 @@ pub(crate) fn flip_last(bytes: &[u8]) -> Vec<u8> {
 /// Replaces the first occurrence of `from` by `to` (same length).
 pub(crate) fn replace(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     assert_eq!(from.len(), to.len());
-    let pos = bytes
-        .windows(from.len())
-        .position(|w| w == from)
-        .expect("pattern present");
+    let pos = bytes.windows(from.len()).position(|w| w == from).expect("pattern present");
     let mut v = bytes.to_vec();
     v[pos..pos + from.len()].copy_from_slice(to);
     v
@@ -150,11 +120,7 @@ pub(crate) fn non_canonical_version(payload: &[u8]) -> Vec<u8> {
 pub(crate) fn framing_cases(valid: &[u8], max_len: usize) -> Vec<(String, Vec<u8>, &'static str)> {
     let mut out = Vec::new();
     for (name, bytes) in common::truncations_and_trailing(valid) {
-        let expect = if name == "trailing_byte" {
-            "trailing_bytes"
-        } else {
-            "truncated"
-        };
+        let expect = if name == "trailing_byte" { "trailing_bytes" } else { "truncated" };
         out.push((name, bytes, expect));
     }
     let mut big = valid.to_vec();
@@ -200,15 +166,7 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn negative(
-        &self,
-        t: &mut Topic,
-        object: &str,
-        name: &str,
-        expect: &str,
-        bytes: &[u8],
-        now: UnixTime,
-    ) {
+    fn negative(&self, t: &mut Topic, object: &str, name: &str, expect: &str, bytes: &[u8], now: UnixTime) {
         let got = if object == "health_office_certificate" {
             run_ho(bytes, &self.anchor_pub, now)
         } else {
@@ -251,10 +209,7 @@ pub fn generate() -> Topic {
     let other = TrustAnchorKey::generate(&mut rng);
     let ctx = Ctx { anchor_pub };
     let now = common::NOW;
-    let validity = Validity {
-        not_before: UnixTime(Y2026),
-        not_after: UnixTime(Y2028),
-    };
+    let validity = Validity { not_before: UnixTime(Y2026), not_after: UnixTime(Y2028) };
     let ho_name = "Gesundheitsamt Köln";
     let reg_name = "luca Venue Registrar";
 
@@ -270,14 +225,7 @@ pub fn generate() -> Topic {
         ])
     };
     let reg_payload = |version: u64, name: &str, nb: u64, na: u64| {
-        msg(vec![
-            u(version),
-            b(reg_id.as_bytes()),
-            t(name),
-            b(&reg.public_key().to_bytes()),
-            u(nb),
-            u(na),
-        ])
+        msg(vec![u(version), b(reg_id.as_bytes()), t(name), b(&reg.public_key().to_bytes()), u(nb), u(na)])
     };
 
     // ---------------------------------------------------------------- positive
@@ -292,11 +240,7 @@ pub fn generate() -> Topic {
     .unwrap();
     let ho_bytes = ho_cert.to_bytes();
     let p = ho_payload(1, ho_name, Y2026, Y2028);
-    assert_eq!(
-        ho_bytes,
-        sign1(HO_CT, &p, anchor_priv.as_slice()),
-        "independent COSE encoder agrees"
-    );
+    assert_eq!(ho_bytes, sign1(HO_CT, &p, anchor_priv.as_slice()), "independent COSE encoder agrees");
     assert_eq!(run_ho(&ho_bytes, &anchor_pub, now), "ok");
     let prot = protected_with(-7, HO_CT);
     topic.case(
@@ -320,16 +264,10 @@ pub fn generate() -> Topic {
         }),
     );
 
-    let reg_cert =
-        RegistrarCertificate::issue(&anchor, reg_id, reg_name, &reg.public_key(), validity)
-            .unwrap();
+    let reg_cert = RegistrarCertificate::issue(&anchor, reg_id, reg_name, &reg.public_key(), validity).unwrap();
     let reg_bytes = reg_cert.to_bytes();
     let p = reg_payload(1, reg_name, Y2026, Y2028);
-    assert_eq!(
-        reg_bytes,
-        sign1(REG_CT, &p, anchor_priv.as_slice()),
-        "independent COSE encoder agrees"
-    );
+    assert_eq!(reg_bytes, sign1(REG_CT, &p, anchor_priv.as_slice()), "independent COSE encoder agrees");
     assert_eq!(run_reg(&reg_bytes, &anchor_pub, now), "ok");
     let prot = protected_with(-7, REG_CT);
     topic.case(
@@ -353,21 +291,10 @@ pub fn generate() -> Topic {
     );
 
     // Validity boundaries: valid from not_before (inclusive) to not_after (exclusive).
-    for (object, bytes) in [
-        ("health_office_certificate", &ho_bytes),
-        ("registrar_certificate", &reg_bytes),
-    ] {
-        let short = if object == "health_office_certificate" {
-            "ho"
-        } else {
-            "registrar"
-        };
+    for (object, bytes) in [("health_office_certificate", &ho_bytes), ("registrar_certificate", &reg_bytes)] {
+        let short = if object == "health_office_certificate" { "ho" } else { "registrar" };
         let at_nb = UnixTime(Y2026);
-        let got = if short == "ho" {
-            run_ho(bytes, &anchor_pub, at_nb)
-        } else {
-            run_reg(bytes, &anchor_pub, at_nb)
-        };
+        let got = if short == "ho" { run_ho(bytes, &anchor_pub, at_nb) } else { run_reg(bytes, &anchor_pub, at_nb) };
         assert_eq!(got, "ok");
         topic.case(
             &format!("{short}_ok_at_not_before"),
@@ -379,14 +306,7 @@ pub fn generate() -> Topic {
                 "certificate": hex(bytes),
             }),
         );
-        ctx.negative(
-            &mut topic,
-            object,
-            &format!("{short}_expired_at_not_after"),
-            "expired",
-            bytes,
-            UnixTime(Y2028),
-        );
+        ctx.negative(&mut topic, object, &format!("{short}_expired_at_not_after"), "expired", bytes, UnixTime(Y2028));
         ctx.negative(
             &mut topic,
             object,
@@ -403,32 +323,14 @@ pub fn generate() -> Topic {
     let o = o.as_slice();
     type Payload<'a> = &'a dyn Fn(u64, &str, u64, u64) -> Vec<u8>;
     let objects: [(&str, &str, &str, &str, Payload<'_>, &[u8]); 2] = [
-        (
-            "health_office_certificate",
-            "ho",
-            HO_CT,
-            ho_name,
-            &ho_payload,
-            &ho_bytes,
-        ),
-        (
-            "registrar_certificate",
-            "registrar",
-            REG_CT,
-            reg_name,
-            &reg_payload,
-            &reg_bytes,
-        ),
+        ("health_office_certificate", "ho", HO_CT, ho_name, &ho_payload, &ho_bytes),
+        ("registrar_certificate", "registrar", REG_CT, reg_name, &reg_payload, &reg_bytes),
     ];
     for (object, short, ct, name, payload, valid) in objects {
         let other_ct = if ct == HO_CT { REG_CT } else { HO_CT };
         let good = payload(1, name, Y2026, Y2028);
         let cases: Vec<(String, &str, Vec<u8>)> = vec![
-            (
-                "tampered_signature".into(),
-                "bad_signature",
-                flip_last(valid),
-            ),
+            ("tampered_signature".into(), "bad_signature", flip_last(valid)),
             (
                 "tampered_name".into(),
                 "bad_signature",
@@ -438,105 +340,35 @@ pub fn generate() -> Topic {
                     n
                 }),
             ),
-            (
-                "signed_by_wrong_key".into(),
-                "bad_signature",
-                sign1(ct, &good, o),
-            ),
-            (
-                "expired".into(),
-                "expired",
-                sign1(ct, &payload(1, name, Y2026, now.0 - DAY), a),
-            ),
-            (
-                "not_yet_valid".into(),
-                "not_yet_valid",
-                sign1(ct, &payload(1, name, now.0 + DAY, Y2028), a),
-            ),
-            (
-                "not_before_after_not_after".into(),
-                "invalid_validity",
-                sign1(ct, &payload(1, name, Y2028, Y2026), a),
-            ),
-            (
-                "not_before_equals_not_after".into(),
-                "invalid_validity",
-                sign1(ct, &payload(1, name, now.0, now.0), a),
-            ),
-            (
-                "wrong_version".into(),
-                "unsupported_version",
-                sign1(ct, &payload(2, name, Y2026, Y2028), a),
-            ),
-            (
-                "non_canonical_payload".into(),
-                "non_canonical",
-                sign1(ct, &non_canonical_version(&good), a),
-            ),
-            (
-                "wrong_content_type".into(),
-                "wrong_content_type",
-                sign1(other_ct, &good, a),
-            ),
+            ("signed_by_wrong_key".into(), "bad_signature", sign1(ct, &good, o)),
+            ("expired".into(), "expired", sign1(ct, &payload(1, name, Y2026, now.0 - DAY), a)),
+            ("not_yet_valid".into(), "not_yet_valid", sign1(ct, &payload(1, name, now.0 + DAY, Y2028), a)),
+            ("not_before_after_not_after".into(), "invalid_validity", sign1(ct, &payload(1, name, Y2028, Y2026), a)),
+            ("not_before_equals_not_after".into(), "invalid_validity", sign1(ct, &payload(1, name, now.0, now.0), a)),
+            ("wrong_version".into(), "unsupported_version", sign1(ct, &payload(2, name, Y2026, Y2028), a)),
+            ("non_canonical_payload".into(), "non_canonical", sign1(ct, &non_canonical_version(&good), a)),
+            ("wrong_content_type".into(), "wrong_content_type", sign1(other_ct, &good, a)),
             (
                 "unsupported_algorithm".into(),
                 "unsupported_algorithm",
                 sign1_raw(&protected_with(-35, ct), Vec::new(), &good, a),
             ),
-            (
-                "unprotected_header_present".into(),
-                "unexpected_header",
-                with_unprotected(ct, &good, a),
-            ),
-            (
-                "name_with_control_char".into(),
-                "invalid_field",
-                sign1(ct, &payload(1, "Amt\u{7}Köln", Y2026, Y2028), a),
-            ),
-            (
-                "name_with_c1_control_char".into(),
-                "invalid_field",
-                sign1(ct, &payload(1, "Amt\u{85}", Y2026, Y2028), a),
-            ),
-            (
-                "name_empty".into(),
-                "invalid_field",
-                sign1(ct, &payload(1, "", Y2026, Y2028), a),
-            ),
-            (
-                "name_129_bytes".into(),
-                "invalid_field",
-                sign1(ct, &payload(1, &"x".repeat(129), Y2026, Y2028), a),
-            ),
+            ("unprotected_header_present".into(), "unexpected_header", with_unprotected(ct, &good, a)),
+            ("name_with_control_char".into(), "invalid_field", sign1(ct, &payload(1, "Amt\u{7}Köln", Y2026, Y2028), a)),
+            ("name_with_c1_control_char".into(), "invalid_field", sign1(ct, &payload(1, "Amt\u{85}", Y2026, Y2028), a)),
+            ("name_empty".into(), "invalid_field", sign1(ct, &payload(1, "", Y2026, Y2028), a)),
+            ("name_129_bytes".into(), "invalid_field", sign1(ct, &payload(1, &"x".repeat(129), Y2026, Y2028), a)),
         ];
         for (case, expect, bytes) in cases {
-            ctx.negative(
-                &mut topic,
-                object,
-                &format!("{short}_{case}"),
-                expect,
-                &bytes,
-                now,
-            );
+            ctx.negative(&mut topic, object, &format!("{short}_{case}"), expect, &bytes, now);
         }
         for (case, bytes, expect) in framing_cases(valid, 1024) {
-            ctx.negative(
-                &mut topic,
-                object,
-                &format!("{short}_{case}"),
-                expect,
-                &bytes,
-                now,
-            );
+            ctx.negative(&mut topic, object, &format!("{short}_{case}"), expect, &bytes, now);
         }
         // The 128-byte name limit itself is accepted.
         let max_name = "x".repeat(128);
         let bytes = sign1(ct, &payload(1, &max_name, Y2026, Y2028), a);
-        let got = if short == "ho" {
-            run_ho(&bytes, &anchor_pub, now)
-        } else {
-            run_reg(&bytes, &anchor_pub, now)
-        };
+        let got = if short == "ho" { run_ho(&bytes, &anchor_pub, now) } else { run_reg(&bytes, &anchor_pub, now) };
         assert_eq!(got, "ok");
         topic.case(
             &format!("{short}_name_128_bytes"),
@@ -557,93 +389,35 @@ pub fn generate() -> Topic {
     let mut bad_point = ek;
     bad_point[64] ^= 0x01;
     let field_cases: Vec<(&str, &str, Vec<u8>)> = vec![
-        (
-            "ho_wrong_arity",
-            "wrong_arity",
-            hb(vec![
-                u(1),
-                b(ho_id.as_bytes()),
-                t("HO"),
-                b(&sk),
-                b(&ek),
-                u(Y2026),
-            ]),
-        ),
+        ("ho_wrong_arity", "wrong_arity", hb(vec![u(1), b(ho_id.as_bytes()), t("HO"), b(&sk), b(&ek), u(Y2026)])),
         (
             "ho_id_15_bytes",
             "wrong_length",
-            hb(vec![
-                u(1),
-                b(&ho_id.as_bytes()[..15]),
-                t("HO"),
-                b(&sk),
-                b(&ek),
-                u(Y2026),
-                u(Y2028),
-            ]),
+            hb(vec![u(1), b(&ho_id.as_bytes()[..15]), t("HO"), b(&sk), b(&ek), u(Y2026), u(Y2028)]),
         ),
         (
             "ho_signing_key_compressed",
             "wrong_length",
-            hb(vec![
-                u(1),
-                b(ho_id.as_bytes()),
-                t("HO"),
-                b(&sk[..33]),
-                b(&ek),
-                u(Y2026),
-                u(Y2028),
-            ]),
+            hb(vec![u(1), b(ho_id.as_bytes()), t("HO"), b(&sk[..33]), b(&ek), u(Y2026), u(Y2028)]),
         ),
         (
             "ho_encryption_key_not_on_curve",
             "invalid_point",
-            hb(vec![
-                u(1),
-                b(ho_id.as_bytes()),
-                t("HO"),
-                b(&sk),
-                b(&bad_point),
-                u(Y2026),
-                u(Y2028),
-            ]),
+            hb(vec![u(1), b(ho_id.as_bytes()), t("HO"), b(&sk), b(&bad_point), u(Y2026), u(Y2028)]),
         ),
         (
             "ho_name_as_bytes",
             "unexpected_type",
-            hb(vec![
-                u(1),
-                b(ho_id.as_bytes()),
-                b(b"HO"),
-                b(&sk),
-                b(&ek),
-                u(Y2026),
-                u(Y2028),
-            ]),
+            hb(vec![u(1), b(ho_id.as_bytes()), b(b"HO"), b(&sk), b(&ek), u(Y2026), u(Y2028)]),
         ),
         (
             "ho_not_before_null",
             "unexpected_type",
-            hb(vec![
-                u(1),
-                b(ho_id.as_bytes()),
-                t("HO"),
-                b(&sk),
-                b(&ek),
-                Value::Null,
-                u(Y2028),
-            ]),
+            hb(vec![u(1), b(ho_id.as_bytes()), t("HO"), b(&sk), b(&ek), Value::Null, u(Y2028)]),
         ),
     ];
     for (name, expect, bytes) in field_cases {
-        ctx.negative(
-            &mut topic,
-            "health_office_certificate",
-            name,
-            expect,
-            &bytes,
-            now,
-        );
+        ctx.negative(&mut topic, "health_office_certificate", name, expect, &bytes, now);
     }
     // A registrar certificate handed to the health-office decoder and vice versa.
     ctx.negative(

@@ -200,7 +200,8 @@ pub fn generate() -> Topic {
     let badge_bytes = badge_inner.to_bytes();
     let other_trace = TraceId::random(&mut rng);
     let next_badge_trace = derive::trace_id(&derive::badge_checkout_proof(&badge.trace_key, UnixMinute(minute.0 + 1)));
-    let mismatches: [(&str, &str, &[u8], CheckInSource, TraceId, UnixMinute); 5] = [
+    type Mismatch<'a> = (&'a str, &'a str, &'a [u8], CheckInSource, TraceId, UnixMinute);
+    let mismatches: [Mismatch<'_>; 5] = [
         ("inner_trace_id_differs", "binding_mismatch", &guest_bytes, CheckInSource::Guest, other_trace, minute),
         (
             "inner_minute_differs",

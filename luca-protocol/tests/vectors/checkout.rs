@@ -5,11 +5,7 @@
 //! inputs of the proof (`daily_tracing_secret`, `user_id`, `checkin_minute`),
 //! the proof and the trace id; the message is rebuilt here independently.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use ciborium::Value as Cbor;
 use luca_protocol::derive;
@@ -68,12 +64,7 @@ pub fn generate() -> Topic {
         "trace_id": hex(trace.as_bytes()),
         "auto_checkout_time": auto_checkout_time(minute).0,
     });
-    let case = |t: &mut Topic,
-                name: &str,
-                bytes: &[u8],
-                checkout_at: Option<u64>,
-                now: UnixTime,
-                note: &str| {
+    let case = |t: &mut Topic, name: &str, bytes: &[u8], checkout_at: Option<u64>, now: UnixTime, note: &str| {
         let kind = outcome(bytes, minute, now);
         let mut f = base.clone();
         f["now"] = json!(now.0);
@@ -90,11 +81,7 @@ pub fn generate() -> Topic {
     let build = |at: UnixTime| {
         let c = Checkout::new(&proof, at);
         let indep = encode(1, trace.as_bytes(), at.0, proof.expose_secret());
-        assert_eq!(
-            c.as_bytes(),
-            indep.as_slice(),
-            "independent rebuild differs"
-        );
+        assert_eq!(c.as_bytes(), indep.as_slice(), "independent rebuild differs");
         indep
     };
 
@@ -103,52 +90,22 @@ pub fn generate() -> Topic {
         ("ok_now", NOW, NOW),
         ("ok_at_checkin_minute_start", minute.start(), NOW),
         ("ok_clock_skew_300s", NOW.plus_secs(300), NOW),
-        (
-            "ok_at_auto_checkout_time",
-            auto_checkout_time(minute),
-            auto_checkout_time(minute).plus_secs(3600),
-        ),
+        ("ok_at_auto_checkout_time", auto_checkout_time(minute), auto_checkout_time(minute).plus_secs(3600)),
     ] {
-        assert_eq!(
-            case(&mut t, name, &build(at), Some(at.0), now, ""),
-            "ok",
-            "{name}"
-        );
+        assert_eq!(case(&mut t, name, &build(at), Some(at.0), now, ""), "ok", "{name}");
     }
 
     // Time rules.
-    let neg =
-        |t: &mut Topic, name: &str, bytes: &[u8], at: Option<u64>, now: UnixTime, note: &str| {
-            let kind = case(t, name, bytes, at, now, note);
-            assert_ne!(kind, "ok", "{name}");
-        };
+    let neg = |t: &mut Topic, name: &str, bytes: &[u8], at: Option<u64>, now: UnixTime, note: &str| {
+        let kind = case(t, name, bytes, at, now, note);
+        assert_ne!(kind, "ok", "{name}");
+    };
     let at = minute.start().minus_secs(1);
-    neg(
-        &mut t,
-        "before_checkin",
-        &build(at),
-        Some(at.0),
-        NOW,
-        "one second before the check-in minute",
-    );
+    neg(&mut t, "before_checkin", &build(at), Some(at.0), NOW, "one second before the check-in minute");
     let at = NOW.plus_secs(301);
-    neg(
-        &mut t,
-        "in_future",
-        &build(at),
-        Some(at.0),
-        NOW,
-        "301 s after now",
-    );
+    neg(&mut t, "in_future", &build(at), Some(at.0), NOW, "301 s after now");
     let at = auto_checkout_time(minute).plus_secs(1);
-    neg(
-        &mut t,
-        "after_max_stay",
-        &build(at),
-        Some(at.0),
-        at.plus_secs(60),
-        "after the automatic checkout",
-    );
+    neg(&mut t, "after_max_stay", &build(at), Some(at.0), at.plus_secs(60), "after the automatic checkout");
 
     // Checkout without the proof.
     neg(
@@ -180,14 +137,7 @@ pub fn generate() -> Topic {
     );
     let mut flipped = proof.expose_secret().to_vec();
     flipped[31] ^= 1;
-    neg(
-        &mut t,
-        "tampered_proof",
-        &encode(1, trace.as_bytes(), NOW.0, &flipped),
-        Some(NOW.0),
-        NOW,
-        "",
-    );
+    neg(&mut t, "tampered_proof", &encode(1, trace.as_bytes(), NOW.0, &flipped), Some(NOW.0), NOW, "");
     let mut other_trace = *trace.as_bytes();
     other_trace[0] ^= 1;
     neg(
@@ -204,14 +154,7 @@ pub fn generate() -> Topic {
     for (name, bytes) in common::truncations_and_trailing(&ok) {
         neg(&mut t, &name, &bytes, None, NOW, "");
     }
-    neg(
-        &mut t,
-        "wrong_version",
-        &encode(2, trace.as_bytes(), NOW.0, proof.expose_secret()),
-        Some(NOW.0),
-        NOW,
-        "",
-    );
+    neg(&mut t, "wrong_version", &encode(2, trace.as_bytes(), NOW.0, proof.expose_secret()), Some(NOW.0), NOW, "");
     neg(
         &mut t,
         "trace_id_wrong_length",
@@ -237,14 +180,7 @@ pub fn generate() -> Topic {
     assert_eq!(non_canonical[pos], 0x1a);
     let wide: Vec<u8> = [vec![0x1b], NOW.0.to_be_bytes().to_vec()].concat();
     non_canonical.splice(pos..pos + 5, wide);
-    neg(
-        &mut t,
-        "non_canonical_integer",
-        &non_canonical,
-        Some(NOW.0),
-        NOW,
-        "checkout_at not in shortest form",
-    );
+    neg(&mut t, "non_canonical_integer", &non_canonical, Some(NOW.0), NOW, "checkout_at not in shortest form");
     let nested: Vec<u8> = {
         let mut out = Vec::new();
         ciborium::ser::into_writer(

@@ -43,27 +43,17 @@ fn cbor(v: &Cbor) -> Vec<u8> {
 
 fn key_of(data_secret: &[u8]) -> [u8; 16] {
     let mut out = [0u8; 16];
-    hkdf::Hkdf::<sha2::Sha256>::new(None, data_secret)
-        .expand(b"luca/v1/contact-data-key", &mut out)
-        .unwrap();
+    hkdf::Hkdf::<sha2::Sha256>::new(None, data_secret).expand(b"luca/v1/contact-data-key", &mut out).unwrap();
     out
 }
 
 fn aad_of(user: &[u8], guest_key: &[u8], updated_at: u64) -> Vec<u8> {
-    [
-        b"luca/v1/aad/contact-data".as_slice(),
-        user,
-        guest_key,
-        &updated_at.to_be_bytes(),
-    ]
-    .concat()
+    [b"luca/v1/aad/contact-data".as_slice(), user, guest_key, &updated_at.to_be_bytes()].concat()
 }
 
 fn aes_seal(key: &[u8; 16], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> Vec<u8> {
     use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
-    aes_gcm::Aes128Gcm::new(key.into())
-        .encrypt(nonce.into(), Payload { msg: pt, aad })
-        .unwrap()
+    aes_gcm::Aes128Gcm::new(key.into()).encrypt(nonce.into(), Payload { msg: pt, aad }).unwrap()
 }
 
 fn plaintext_of(version: u64, f: &[&str; 8]) -> Vec<u8> {
@@ -72,14 +62,7 @@ fn plaintext_of(version: u64, f: &[&str; 8]) -> Vec<u8> {
     cbor(&Cbor::Array(items))
 }
 
-fn payload_of(
-    version: u64,
-    user: &[u8],
-    guest_key: &[u8],
-    updated_at: u64,
-    nonce: &[u8],
-    ct: &[u8],
-) -> Vec<u8> {
+fn payload_of(version: u64, user: &[u8], guest_key: &[u8], updated_at: u64, nonce: &[u8], ct: &[u8]) -> Vec<u8> {
     cbor(&Cbor::Array(vec![
         Cbor::Integer(version.into()),
         Cbor::Bytes(user.to_vec()),
@@ -95,10 +78,8 @@ fn cose_sign(content_type: &str, sk: &[u8], payload: Vec<u8>) -> Vec<u8> {
     use coset::{CborSerializable as _, CoseSign1Builder, HeaderBuilder, iana};
     use p256::ecdsa::signature::Signer as _;
     let signer = p256::ecdsa::SigningKey::from_slice(sk).unwrap();
-    let protected = HeaderBuilder::new()
-        .algorithm(iana::Algorithm::ES256)
-        .content_type(content_type.to_owned())
-        .build();
+    let protected =
+        HeaderBuilder::new().algorithm(iana::Algorithm::ES256).content_type(content_type.to_owned()).build();
     CoseSign1Builder::new()
         .protected(protected)
         .payload(payload)
@@ -136,23 +117,9 @@ fn fields_json(f: &[&str; 8]) -> Value {
 /// The fields of a negative case, each as hex of its UTF-8 bytes (hostile text is
 /// never written raw into the vector file: no invisible bidi controls in JSON).
 fn fields_hex_json(f: &[&str; 8]) -> Value {
-    const NAMES: [&str; 8] = [
-        "first_name",
-        "last_name",
-        "phone",
-        "email",
-        "street",
-        "house_number",
-        "postcode",
-        "city",
-    ];
-    Value::Object(
-        NAMES
-            .iter()
-            .zip(f)
-            .map(|(n, v)| ((*n).to_owned(), hex(v.as_bytes())))
-            .collect(),
-    )
+    const NAMES: [&str; 8] =
+        ["first_name", "last_name", "phone", "email", "street", "house_number", "postcode", "city"];
+    Value::Object(NAMES.iter().zip(f).map(|(n, v)| ((*n).to_owned(), hex(v.as_bytes()))).collect())
 }
 
 fn open_outcome(bytes: &[u8], user: &UserId, secret: &DataSecret) -> String {
@@ -200,13 +167,7 @@ impl Guest {
         let guest_key = sk.public_key().to_bytes();
         let user = UserId::random(rng);
         let secret = DataSecret::random(rng);
-        Self {
-            sk,
-            sk_bytes,
-            guest_key,
-            user,
-            secret,
-        }
+        Self { sk, sk_bytes, guest_key, user, secret }
     }
 
     fn base(&self) -> Value {
@@ -224,9 +185,7 @@ impl Guest {
 }
 
 fn merge(a: Value, b: Value) -> Value {
-    let (Value::Object(mut a), Value::Object(b)) = (a, b) else {
-        panic!("objects")
-    };
+    let (Value::Object(mut a), Value::Object(b)) = (a, b) else { panic!("objects") };
     a.extend(b);
     Value::Object(a)
 }
@@ -243,37 +202,15 @@ struct Sealed {
 fn seal(rng: &mut ChaCha20Rng, g: &Guest, f: &[&str; 8], updated_at: UnixTime) -> Sealed {
     let mut nonce = [0u8; 12];
     rng.clone().fill_bytes(&mut nonce);
-    let cd = ContactData::seal(
-        rng,
-        &g.sk,
-        g.user,
-        &g.secret,
-        &contact_fields(f),
-        updated_at,
-    )
-    .unwrap();
+    let cd = ContactData::seal(rng, &g.sk, g.user, &g.secret, &contact_fields(f), updated_at).unwrap();
     let key = key_of(g.secret.expose_secret());
     let pt = plaintext_of(1, f);
     let aad = aad_of(g.user.as_bytes(), &g.guest_key, updated_at.0);
     let ct = aes_seal(&key, &nonce, &aad, &pt);
-    let payload = payload_of(
-        1,
-        g.user.as_bytes(),
-        &g.guest_key,
-        updated_at.0,
-        &nonce,
-        &ct,
-    );
+    let payload = payload_of(1, g.user.as_bytes(), &g.guest_key, updated_at.0, &nonce, &ct);
     let bytes = cose_sign(CONTENT_TYPE, &g.sk_bytes, payload.clone());
-    assert_eq!(
-        cd.as_bytes(),
-        bytes.as_slice(),
-        "independent rebuild differs"
-    );
-    let opened = ContactDataIn::from_slice(&bytes)
-        .unwrap()
-        .open(&g.user, &g.secret)
-        .unwrap();
+    assert_eq!(cd.as_bytes(), bytes.as_slice(), "independent rebuild differs");
+    let opened = ContactDataIn::from_slice(&bytes).unwrap().open(&g.user, &g.secret).unwrap();
     assert_eq!(opened.fields, contact_fields(f));
     let fields = merge(
         g.base(),
@@ -291,24 +228,11 @@ fn seal(rng: &mut ChaCha20Rng, g: &Guest, f: &[&str; 8], updated_at: UnixTime) -
             "contact_data": hex(&bytes),
         }),
     );
-    Sealed {
-        bytes,
-        nonce,
-        ciphertext: ct,
-        fields,
-    }
+    Sealed { bytes, nonce, ciphertext: ct, fields }
 }
 
-const FULL: [&str; 8] = [
-    "Erika",
-    "Mustermann",
-    "+49 (221) 1234-567",
-    "erika@example.org",
-    "Heidestraße",
-    "17a",
-    "51147",
-    "Köln",
-];
+const FULL: [&str; 8] =
+    ["Erika", "Mustermann", "+49 (221) 1234-567", "erika@example.org", "Heidestraße", "17a", "51147", "Köln"];
 
 pub fn generate() -> Topic {
     let mut rng = common::rng("contact_data");
@@ -376,28 +300,24 @@ pub fn generate() -> Topic {
     let attacker_bytes = attacker.to_bytes().to_vec();
     let attacker_key = attacker.public_key().to_bytes();
 
-    let negative = |t: &mut Topic,
-                    name: &str,
-                    bytes: &[u8],
-                    expected_user: &UserId,
-                    secret: &DataSecret,
-                    extra: Value| {
-        let kind = open_outcome(bytes, expected_user, secret);
-        assert_ne!(kind, "ok", "{name}");
-        let f = merge(
-            g.base(),
-            merge(
-                json!({
-                    "check": "open",
-                    "expected_user_id": hex(expected_user.as_bytes()),
-                    "data_secret": hex(secret.expose_secret()),
-                    "contact_data": hex(bytes),
-                }),
-                extra,
-            ),
-        );
-        t.case(name, &kind, f);
-    };
+    let negative =
+        |t: &mut Topic, name: &str, bytes: &[u8], expected_user: &UserId, secret: &DataSecret, extra: Value| {
+            let kind = open_outcome(bytes, expected_user, secret);
+            assert_ne!(kind, "ok", "{name}");
+            let f = merge(
+                g.base(),
+                merge(
+                    json!({
+                        "check": "open",
+                        "expected_user_id": hex(expected_user.as_bytes()),
+                        "data_secret": hex(secret.expose_secret()),
+                        "contact_data": hex(bytes),
+                    }),
+                    extra,
+                ),
+            );
+            t.case(name, &kind, f);
+        };
 
     negative(
         &mut t,
@@ -410,14 +330,7 @@ pub fn generate() -> Topic {
     let relabelled = cose_sign(
         CONTENT_TYPE,
         &attacker_bytes,
-        payload_of(
-            1,
-            other_user.as_bytes(),
-            &attacker_key,
-            NOW.0,
-            &full.nonce,
-            &full.ciphertext,
-        ),
+        payload_of(1, other_user.as_bytes(), &attacker_key, NOW.0, &full.nonce, &full.ciphertext),
     );
     negative(
         &mut t,
@@ -430,14 +343,7 @@ pub fn generate() -> Topic {
     let resigned_same = cose_sign(
         CONTENT_TYPE,
         &attacker_bytes,
-        payload_of(
-            1,
-            g.user.as_bytes(),
-            &g.guest_key,
-            NOW.0,
-            &full.nonce,
-            &full.ciphertext,
-        ),
+        payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce, &full.ciphertext),
     );
     negative(
         &mut t,
@@ -450,14 +356,7 @@ pub fn generate() -> Topic {
     let resigned_own = cose_sign(
         CONTENT_TYPE,
         &attacker_bytes,
-        payload_of(
-            1,
-            g.user.as_bytes(),
-            &attacker_key,
-            NOW.0,
-            &full.nonce,
-            &full.ciphertext,
-        ),
+        payload_of(1, g.user.as_bytes(), &attacker_key, NOW.0, &full.nonce, &full.ciphertext),
     );
     negative(
         &mut t,
@@ -468,24 +367,14 @@ pub fn generate() -> Topic {
         json!({"attacker_private_key": hex(&attacker_bytes), "note": "guest_key replaced by the attacker's, signed by it: the signature verifies, the AAD does not"}),
     );
     let wrong_secret = DataSecret::random(&mut rng);
-    negative(
-        &mut t,
-        "wrong_data_secret",
-        &full.bytes,
-        &g.user,
-        &wrong_secret,
-        json!({}),
-    );
+    negative(&mut t, "wrong_data_secret", &full.bytes, &g.user, &wrong_secret, json!({}));
 
     // ------------------------------------------------------------ tampering
     let mut ct = full.ciphertext.clone();
     ct[0] ^= 0x01;
     let tampered = payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce, &ct);
     let mut not_resigned = full.bytes.clone();
-    let pos = not_resigned
-        .windows(full.ciphertext.len())
-        .position(|w| w == full.ciphertext.as_slice())
-        .unwrap();
+    let pos = not_resigned.windows(full.ciphertext.len()).position(|w| w == full.ciphertext.as_slice()).unwrap();
     not_resigned[pos] ^= 0x01;
     negative(
         &mut t,
@@ -511,14 +400,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0,
-                &nonce,
-                &full.ciphertext,
-            ),
+            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &nonce, &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -530,14 +412,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0 + 1,
-                &full.nonce,
-                &full.ciphertext,
-            ),
+            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0 + 1, &full.nonce, &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -551,20 +426,14 @@ pub fn generate() -> Topic {
     t.case(
         "tampered_signature",
         &kind,
-        merge(
-            g.base(),
-            json!({"check": "verify_signature", "contact_data": hex(&bad_sig)}),
-        ),
+        merge(g.base(), json!({"check": "verify_signature", "contact_data": hex(&bad_sig)})),
     );
     let kind = verify_outcome(&resigned_same);
     assert_eq!(kind, "bad_signature");
     t.case(
         "resigned_by_another_key_server_check",
         &kind,
-        merge(
-            g.base(),
-            json!({"check": "verify_signature", "contact_data": hex(&resigned_same)}),
-        ),
+        merge(g.base(), json!({"check": "verify_signature", "contact_data": hex(&resigned_same)})),
     );
 
     // ------------------------------------- hostile plaintext (guest key, data secret known)
@@ -572,63 +441,18 @@ pub fn generate() -> Topic {
         let mut nonce = [0u8; 12];
         rng.fill_bytes(&mut nonce);
         let pt = plaintext_of(version, f);
-        let ct = aes_seal(
-            &key_of(g.secret.expose_secret()),
-            &nonce,
-            &aad_of(g.user.as_bytes(), &g.guest_key, NOW.0),
-            &pt,
-        );
-        let bytes = cose_sign(
-            CONTENT_TYPE,
-            &g.sk_bytes,
-            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &nonce, &ct),
-        );
+        let ct =
+            aes_seal(&key_of(g.secret.expose_secret()), &nonce, &aad_of(g.user.as_bytes(), &g.guest_key, NOW.0), &pt);
+        let bytes =
+            cose_sign(CONTENT_TYPE, &g.sk_bytes, payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &nonce, &ct));
         (bytes, pt)
     };
     let hostile: [(&str, u64, [&str; 8]); 6] = [
-        (
-            "plaintext_control_char_in_last_name",
-            1,
-            ["Erika", "Muster\nmann", "0301234567", "", "", "", "", ""],
-        ),
-        (
-            "plaintext_bidi_override_in_city",
-            1,
-            [
-                "Erika",
-                "Mustermann",
-                "0301234567",
-                "",
-                "",
-                "",
-                "",
-                "\u{202e}nlöK",
-            ],
-        ),
-        (
-            "plaintext_nul_in_email",
-            1,
-            [
-                "Erika",
-                "Mustermann",
-                "0301234567",
-                "a\u{0}@b",
-                "",
-                "",
-                "",
-                "",
-            ],
-        ),
-        (
-            "plaintext_phone_with_letters",
-            1,
-            ["Erika", "Mustermann", "=1+1", "", "", "", "", ""],
-        ),
-        (
-            "plaintext_empty_first_name",
-            1,
-            ["", "Mustermann", "0301234567", "", "", "", "", ""],
-        ),
+        ("plaintext_control_char_in_last_name", 1, ["Erika", "Muster\nmann", "0301234567", "", "", "", "", ""]),
+        ("plaintext_bidi_override_in_city", 1, ["Erika", "Mustermann", "0301234567", "", "", "", "", "\u{202e}nlöK"]),
+        ("plaintext_nul_in_email", 1, ["Erika", "Mustermann", "0301234567", "a\u{0}@b", "", "", "", ""]),
+        ("plaintext_phone_with_letters", 1, ["Erika", "Mustermann", "=1+1", "", "", "", "", ""]),
+        ("plaintext_empty_first_name", 1, ["", "Mustermann", "0301234567", "", "", "", "", ""]),
         ("plaintext_wrong_version", 2, FULL),
     ];
     for (name, version, f) in hostile {
@@ -654,62 +478,22 @@ pub fn generate() -> Topic {
     let long_first = "a".repeat(65);
     let long_city = "c".repeat(65);
     let invalid: Vec<(&str, [&str; 8])> = vec![
-        (
-            "validate_bom_in_first_name",
-            [fe, "M", "030123", "", "", "", "", ""],
-        ),
-        (
-            "validate_c1_control_in_street",
-            ["E", "M", "030123", "", c1, "", "", ""],
-        ),
-        (
-            "validate_rlm_in_postcode",
-            ["E", "M", "030123", "", "", "", lrm, ""],
-        ),
-        (
-            "validate_alm_in_house_number",
-            ["E", "M", "030123", "", "", alm, "", ""],
-        ),
-        (
-            "validate_isolate_in_city",
-            ["E", "M", "030123", "", "", "", "", iso],
-        ),
-        (
-            "validate_tab_in_first_name",
-            [tab, "M", "030123", "", "", "", "", ""],
-        ),
-        (
-            "validate_del_in_last_name",
-            ["E", del, "030123", "", "", "", "", ""],
-        ),
-        (
-            "validate_first_name_too_long",
-            [&long_first, "M", "030123", "", "", "", "", ""],
-        ),
-        (
-            "validate_city_too_long",
-            ["E", "M", "030123", "", "", "", "", &long_city],
-        ),
-        (
-            "validate_phone_too_short",
-            ["E", "M", "12", "", "", "", "", ""],
-        ),
-        (
-            "validate_phone_two_digits",
-            ["E", "M", "+(1) 2", "", "", "", "", ""],
-        ),
-        (
-            "validate_empty_last_name",
-            ["E", "", "030123", "", "", "", "", ""],
-        ),
+        ("validate_bom_in_first_name", [fe, "M", "030123", "", "", "", "", ""]),
+        ("validate_c1_control_in_street", ["E", "M", "030123", "", c1, "", "", ""]),
+        ("validate_rlm_in_postcode", ["E", "M", "030123", "", "", "", lrm, ""]),
+        ("validate_alm_in_house_number", ["E", "M", "030123", "", "", alm, "", ""]),
+        ("validate_isolate_in_city", ["E", "M", "030123", "", "", "", "", iso]),
+        ("validate_tab_in_first_name", [tab, "M", "030123", "", "", "", "", ""]),
+        ("validate_del_in_last_name", ["E", del, "030123", "", "", "", "", ""]),
+        ("validate_first_name_too_long", [&long_first, "M", "030123", "", "", "", "", ""]),
+        ("validate_city_too_long", ["E", "M", "030123", "", "", "", "", &long_city]),
+        ("validate_phone_too_short", ["E", "M", "12", "", "", "", "", ""]),
+        ("validate_phone_two_digits", ["E", "M", "+(1) 2", "", "", "", "", ""]),
+        ("validate_empty_last_name", ["E", "", "030123", "", "", "", "", ""]),
     ];
     for (name, f) in invalid {
         let err = contact_fields(&f).validate().unwrap_err();
-        t.case(
-            name,
-            err.kind(),
-            json!({"check": "validate", "fields_utf8_hex": fields_hex_json(&f)}),
-        );
+        t.case(name, err.kind(), json!({"check": "validate", "fields_utf8_hex": fields_hex_json(&f)}));
     }
 
     // ------------------------------------------------------------- decoding
@@ -732,14 +516,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                2,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0,
-                &full.nonce,
-                &full.ciphertext,
-            ),
+            payload_of(2, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce, &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -751,14 +528,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             "application/luca.v1.venue-descriptor",
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0,
-                &full.nonce,
-                &full.ciphertext,
-            ),
+            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce, &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -772,14 +542,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &bad_point,
-                NOW.0,
-                &full.nonce,
-                &full.ciphertext,
-            ),
+            payload_of(1, g.user.as_bytes(), &bad_point, NOW.0, &full.nonce, &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -791,14 +554,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0,
-                &full.nonce,
-                &[0u8; 4113],
-            ),
+            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce, &[0u8; 4113]),
         ),
         &g.user,
         &g.secret(),
@@ -810,14 +566,7 @@ pub fn generate() -> Topic {
         &cose_sign(
             CONTENT_TYPE,
             &g.sk_bytes,
-            payload_of(
-                1,
-                g.user.as_bytes(),
-                &g.guest_key,
-                NOW.0,
-                &full.nonce[..8],
-                &full.ciphertext,
-            ),
+            payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &full.nonce[..8], &full.ciphertext),
         ),
         &g.user,
         &g.secret(),
@@ -842,22 +591,10 @@ pub fn generate() -> Topic {
         "the older version offered as an update of the newer one",
     );
     let same_time = seal(&mut rng, &g, &updated, NOW);
-    update_case(
-        &mut t,
-        "update_not_newer",
-        &same_time.bytes,
-        &full.bytes,
-        "same updated_at",
-    );
-    let hijack = ContactData::seal(
-        &mut rng,
-        &attacker,
-        g.user,
-        &g.secret,
-        &contact_fields(&updated),
-        NOW.plus_secs(7200),
-    )
-    .unwrap();
+    update_case(&mut t, "update_not_newer", &same_time.bytes, &full.bytes, "same updated_at");
+    let hijack =
+        ContactData::seal(&mut rng, &attacker, g.user, &g.secret, &contact_fields(&updated), NOW.plus_secs(7200))
+            .unwrap();
     update_case(
         &mut t,
         "update_by_another_key",
@@ -865,33 +602,14 @@ pub fn generate() -> Topic {
         &full.bytes,
         "another guest key claims the user id",
     );
-    let moved = ContactData::seal(
-        &mut rng,
-        &g.sk,
-        other_user,
-        &g.secret,
-        &contact_fields(&updated),
-        NOW.plus_secs(7200),
-    )
-    .unwrap();
-    update_case(
-        &mut t,
-        "update_for_another_user",
-        moved.as_bytes(),
-        &full.bytes,
-        "same key, another user id",
-    );
+    let moved =
+        ContactData::seal(&mut rng, &g.sk, other_user, &g.secret, &contact_fields(&updated), NOW.plus_secs(7200))
+            .unwrap();
+    update_case(&mut t, "update_for_another_user", moved.as_bytes(), &full.bytes, "same key, another user id");
     let forged = cose_sign(
         CONTENT_TYPE,
         &attacker_bytes,
-        payload_of(
-            1,
-            g.user.as_bytes(),
-            &g.guest_key,
-            NOW.0 + 7200,
-            &full.nonce,
-            &full.ciphertext,
-        ),
+        payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0 + 7200, &full.nonce, &full.ciphertext),
     );
     update_case(
         &mut t,

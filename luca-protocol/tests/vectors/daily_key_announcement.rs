@@ -18,21 +18,17 @@
 use ciborium::Value;
 use luca_protocol::ids::{DailyKeyId, HealthOfficeId};
 use luca_protocol::keys::{
-    BadgePrivateKey, DailyPrivateKey, EncryptionPublicKey, HealthOfficeMasterKeys,
-    HealthOfficeSigningKey, SignaturePublicKey, TrustAnchorKey,
+    BadgePrivateKey, DailyPrivateKey, EncryptionPublicKey, HealthOfficeMasterKeys, HealthOfficeSigningKey,
+    SignaturePublicKey, TrustAnchorKey,
 };
-use luca_protocol::signed::daily_key_announcement::{
-    DailyKeyAnnouncement, DailyKeyAnnouncementIn, KeyPurpose,
-};
-use luca_protocol::signed::health_office_certificate::{
-    HealthOfficeCertificate, HealthOfficeCertificateIn,
-};
+use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn, KeyPurpose};
+use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
 use luca_protocol::time::{UnixTime, Validity};
 use serde_json::{Value as Json, json};
 
 use crate::certificates::{
-    DAY, Y2026, Y2028, b, flip_last, framing_cases, msg, non_canonical_version, protected_with,
-    replace, sig_structure, sign1, u, with_unprotected,
+    DAY, Y2026, Y2028, b, flip_last, framing_cases, msg, non_canonical_version, protected_with, replace, sig_structure,
+    sign1, u, with_unprotected,
 };
 use crate::common::{self, Topic, hex};
 
@@ -53,13 +49,7 @@ impl Mode {
     }
 }
 
-fn run(
-    bytes: &[u8],
-    cert: &[u8],
-    anchor: &SignaturePublicKey,
-    now: UnixTime,
-    mode: Mode,
-) -> String {
+fn run(bytes: &[u8], cert: &[u8], anchor: &SignaturePublicKey, now: UnixTime, mode: Mode) -> String {
     let ann = match DailyKeyAnnouncementIn::from_slice(bytes) {
         Ok(a) => a,
         Err(e) => return e.kind().to_string(),
@@ -113,45 +103,18 @@ impl Ctx {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn payload(
-    version: u64,
-    purpose: u64,
-    key_id: u64,
-    issuer: &[u8],
-    key: &[u8],
-    nb: u64,
-    na: u64,
-    ru: u64,
-) -> Vec<u8> {
-    msg(vec![
-        u(version),
-        u(purpose),
-        u(key_id),
-        b(issuer),
-        b(key),
-        u(nb),
-        u(na),
-        u(ru),
-    ])
+fn payload(version: u64, purpose: u64, key_id: u64, issuer: &[u8], key: &[u8], nb: u64, na: u64, ru: u64) -> Vec<u8> {
+    msg(vec![u(version), u(purpose), u(key_id), b(issuer), b(key), u(nb), u(na), u(ru)])
 }
 
-fn ho_cert(
-    anchor: &TrustAnchorKey,
-    id: HealthOfficeId,
-    keys: &HealthOfficeMasterKeys,
-    nb: u64,
-    na: u64,
-) -> Vec<u8> {
+fn ho_cert(anchor: &TrustAnchorKey, id: HealthOfficeId, keys: &HealthOfficeMasterKeys, nb: u64, na: u64) -> Vec<u8> {
     HealthOfficeCertificate::issue(
         anchor,
         id,
         "Gesundheitsamt Köln",
         &keys.signing.public_key(),
         &keys.encryption.public_key(),
-        Validity {
-            not_before: UnixTime(nb),
-            not_after: UnixTime(na),
-        },
+        Validity { not_before: UnixTime(nb), not_after: UnixTime(na) },
     )
     .unwrap()
     .to_bytes()
@@ -203,28 +166,12 @@ pub fn generate() -> Topic {
             purpose,
             key_id,
             public_key,
-            Validity {
-                not_before: UnixTime(nb),
-                not_after: UnixTime(na),
-            },
+            Validity { not_before: UnixTime(nb), not_after: UnixTime(na) },
             UnixTime(ru),
         )
         .unwrap();
-        let p = payload(
-            1,
-            u64::from(purpose.to_u8()),
-            u64::from(key_id),
-            id,
-            &public_key.to_bytes(),
-            nb,
-            na,
-            ru,
-        );
-        assert_eq!(
-            ann.to_bytes(),
-            sign1(CT, &p, signing_key.to_bytes().as_slice()),
-            "independent encoder agrees"
-        );
+        let p = payload(1, u64::from(purpose.to_u8()), u64::from(key_id), id, &public_key.to_bytes(), nb, na, ru);
+        assert_eq!(ann.to_bytes(), sign1(CT, &p, signing_key.to_bytes().as_slice()), "independent encoder agrees");
         let prot = protected_with(-7, CT);
         let extra = json!({
             "issuer_private_key": hex(signing_key.to_bytes().as_slice()),
@@ -251,26 +198,8 @@ pub fn generate() -> Topic {
         daily_key.to_bytes().as_slice(),
         &ho.signing,
     );
-    ctx.case(
-        &mut topic,
-        "daily_key",
-        "ok",
-        &daily,
-        &cert,
-        now,
-        Mode::Use,
-        daily_extra,
-    );
-    ctx.case(
-        &mut topic,
-        "daily_key_for_retention",
-        "ok",
-        &daily,
-        &cert,
-        now,
-        Mode::Retention,
-        json!({}),
-    );
+    ctx.case(&mut topic, "daily_key", "ok", &daily, &cert, now, Mode::Use, daily_extra);
+    ctx.case(&mut topic, "daily_key_for_retention", "ok", &daily, &cert, now, Mode::Retention, json!({}));
     let badge_nb = Y2026;
     let badge_na = Y2026 + 365 * DAY;
     let (badge, badge_extra) = positive(
@@ -283,16 +212,7 @@ pub fn generate() -> Topic {
         badge_key.to_bytes().as_slice(),
         &ho.signing,
     );
-    ctx.case(
-        &mut topic,
-        "badge_key",
-        "ok",
-        &badge,
-        &cert,
-        now,
-        Mode::Use,
-        badge_extra,
-    );
+    ctx.case(&mut topic, "badge_key", "ok", &badge, &cert, now, Mode::Use, badge_extra);
 
     // ------------------------------------------------------- use and retention
     let windows: [(&str, &str, Mode, u64); 7] = [
@@ -300,68 +220,21 @@ pub fn generate() -> Topic {
         ("daily_ok_last_second", "ok", Mode::Use, d0 + DAY - 1),
         ("daily_not_yet_valid", "not_yet_valid", Mode::Use, d0 - 1),
         ("daily_expired_at_not_after", "expired", Mode::Use, d0 + DAY),
-        (
-            "daily_retained_after_use",
-            "ok",
-            Mode::Retention,
-            d0 + 10 * DAY,
-        ),
-        (
-            "daily_retention_ended",
-            "expired",
-            Mode::Retention,
-            d0 + 28 * DAY,
-        ),
-        (
-            "daily_retention_not_yet_valid",
-            "not_yet_valid",
-            Mode::Retention,
-            d0 - 1,
-        ),
+        ("daily_retained_after_use", "ok", Mode::Retention, d0 + 10 * DAY),
+        ("daily_retention_ended", "expired", Mode::Retention, d0 + 28 * DAY),
+        ("daily_retention_not_yet_valid", "not_yet_valid", Mode::Retention, d0 - 1),
     ];
     for (name, expect, mode, at) in windows {
-        ctx.case(
-            &mut topic,
-            name,
-            expect,
-            &daily,
-            &cert,
-            UnixTime(at),
-            mode,
-            json!({}),
-        );
+        ctx.case(&mut topic, name, expect, &daily, &cert, UnixTime(at), mode, json!({}));
     }
 
     // ------------------------------------------------------------- issuer / cert
-    let good = payload(
-        1,
-        0,
-        u64::from(day_id),
-        id,
-        &dk,
-        d0,
-        d0 + DAY,
-        d0 + 28 * DAY,
-    );
+    let good = payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + 28 * DAY);
     let n = |name: &str, expect: &str, bytes: &[u8], topic: &mut Topic| {
         ctx.case(topic, name, expect, bytes, &cert, now, Mode::Use, json!({}));
     };
-    let other_issuer = payload(
-        1,
-        0,
-        u64::from(day_id),
-        other_id.as_bytes(),
-        &dk,
-        d0,
-        d0 + DAY,
-        d0 + 28 * DAY,
-    );
-    n(
-        "issuer_mismatch",
-        "wrong_issuer",
-        &sign1(CT, &other_issuer, s),
-        &mut topic,
-    );
+    let other_issuer = payload(1, 0, u64::from(day_id), other_id.as_bytes(), &dk, d0, d0 + DAY, d0 + 28 * DAY);
+    n("issuer_mismatch", "wrong_issuer", &sign1(CT, &other_issuer, s), &mut topic);
     let other_cert = ho_cert(&anchor, other_id, &other_ho, Y2026, Y2028);
     ctx.case(
         &mut topic,
@@ -374,16 +247,7 @@ pub fn generate() -> Topic {
         json!({}),
     );
     let expired_cert = ho_cert(&anchor, ho_id, &ho, Y2026, now.0);
-    ctx.case(
-        &mut topic,
-        "issuer_certificate_expired",
-        "expired",
-        &daily,
-        &expired_cert,
-        now,
-        Mode::Use,
-        json!({}),
-    );
+    ctx.case(&mut topic, "issuer_certificate_expired", "expired", &daily, &expired_cert, now, Mode::Use, json!({}));
     ctx.case(
         &mut topic,
         "issuer_certificate_expired_retention",
@@ -406,161 +270,46 @@ pub fn generate() -> Topic {
         json!({}),
     );
     let other_signer = other_ho.signing.to_bytes();
-    n(
-        "signed_by_other_ho_key",
-        "bad_signature",
-        &sign1(CT, &good, other_signer.as_slice()),
-        &mut topic,
-    );
-    n(
-        "tampered_signature",
-        "bad_signature",
-        &flip_last(&daily),
-        &mut topic,
-    );
-    n(
-        "public_key_swapped",
-        "bad_signature",
-        &replace(&daily, &dk, &other_key.to_bytes()),
-        &mut topic,
-    );
+    n("signed_by_other_ho_key", "bad_signature", &sign1(CT, &good, other_signer.as_slice()), &mut topic);
+    n("tampered_signature", "bad_signature", &flip_last(&daily), &mut topic);
+    n("public_key_swapped", "bad_signature", &replace(&daily, &dk, &other_key.to_bytes()), &mut topic);
     // The use period extended in the payload without re-signing.
-    let extended = payload(
-        1,
-        0,
-        u64::from(day_id),
-        id,
-        &dk,
-        d0,
-        d0 + 2 * DAY,
-        d0 + 28 * DAY,
-    );
+    let extended = payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + 2 * DAY, d0 + 28 * DAY);
     let spliced = replace(&daily, &good, &extended);
-    n(
-        "use_period_extended_without_resigning",
-        "bad_signature",
-        &spliced,
-        &mut topic,
-    );
+    n("use_period_extended_without_resigning", "bad_signature", &spliced, &mut topic);
 
     // ------------------------------------------------------------- periods
     let period_cases: [(&str, Vec<u8>); 7] = [
-        (
-            "not_before_after_not_after",
-            payload(
-                1,
-                0,
-                u64::from(day_id),
-                id,
-                &dk,
-                d0 + 100,
-                d0 + 50,
-                d0 + 28 * DAY,
-            ),
-        ),
+        ("not_before_after_not_after", payload(1, 0, u64::from(day_id), id, &dk, d0 + 100, d0 + 50, d0 + 28 * DAY)),
         (
             "daily_use_longer_than_7_days",
-            payload(
-                1,
-                0,
-                u64::from(day_id),
-                id,
-                &dk,
-                d0,
-                d0 + 7 * DAY + 1,
-                d0 + 28 * DAY,
-            ),
+            payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + 7 * DAY + 1, d0 + 28 * DAY),
         ),
         (
             "daily_retention_longer_than_28_days",
-            payload(
-                1,
-                0,
-                u64::from(day_id),
-                id,
-                &dk,
-                d0,
-                d0 + DAY,
-                d0 + 28 * DAY + 1,
-            ),
+            payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + 28 * DAY + 1),
         ),
-        (
-            "retain_until_before_not_after",
-            payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + DAY - 1),
-        ),
+        ("retain_until_before_not_after", payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + DAY - 1)),
         (
             "badge_use_outlasts_certificate",
-            payload(
-                1,
-                1,
-                1,
-                id,
-                &badge_key.public_key().to_bytes(),
-                badge_nb,
-                Y2028 + 1,
-                Y2028 + 1,
-            ),
+            payload(1, 1, 1, id, &badge_key.public_key().to_bytes(), badge_nb, Y2028 + 1, Y2028 + 1),
         ),
         (
             "badge_retention_more_than_28_days_after_use",
-            payload(
-                1,
-                1,
-                1,
-                id,
-                &badge_key.public_key().to_bytes(),
-                badge_nb,
-                badge_na,
-                badge_na + 28 * DAY + 1,
-            ),
+            payload(1, 1, 1, id, &badge_key.public_key().to_bytes(), badge_nb, badge_na, badge_na + 28 * DAY + 1),
         ),
-        (
-            "not_before_equals_not_after",
-            payload(
-                1,
-                0,
-                u64::from(day_id),
-                id,
-                &dk,
-                d0 + 100,
-                d0 + 100,
-                d0 + 28 * DAY,
-            ),
-        ),
+        ("not_before_equals_not_after", payload(1, 0, u64::from(day_id), id, &dk, d0 + 100, d0 + 100, d0 + 28 * DAY)),
     ];
     for (name, p) in period_cases {
         n(name, "invalid_validity", &sign1(CT, &p, s), &mut topic);
     }
     // The limits themselves are accepted.
-    let max_daily = payload(
-        1,
-        0,
-        u64::from(day_id),
-        id,
-        &dk,
-        d0,
-        d0 + 7 * DAY,
-        d0 + 28 * DAY,
-    );
-    n(
-        "daily_use_exactly_7_days",
-        "ok",
-        &sign1(CT, &max_daily, s),
-        &mut topic,
-    );
+    let max_daily = payload(1, 0, u64::from(day_id), id, &dk, d0, d0 + 7 * DAY, d0 + 28 * DAY);
+    n("daily_use_exactly_7_days", "ok", &sign1(CT, &max_daily, s), &mut topic);
     // A badge key of exactly 3 × 365 days, under a certificate that covers it.
     let long_cert = ho_cert(&anchor, ho_id, &ho, Y2026, Y2026 + 1200 * DAY);
     let bk = badge_key.public_key().to_bytes();
-    let max_badge = payload(
-        1,
-        1,
-        2,
-        id,
-        &bk,
-        Y2026,
-        Y2026 + 1095 * DAY,
-        Y2026 + 1123 * DAY,
-    );
+    let max_badge = payload(1, 1, 2, id, &bk, Y2026, Y2026 + 1095 * DAY, Y2026 + 1123 * DAY);
     ctx.case(
         &mut topic,
         "badge_use_exactly_3_years",
@@ -571,16 +320,7 @@ pub fn generate() -> Topic {
         Mode::Use,
         json!({}),
     );
-    let too_long_badge = payload(
-        1,
-        1,
-        2,
-        id,
-        &bk,
-        Y2026,
-        Y2026 + 1095 * DAY + 1,
-        Y2026 + 1096 * DAY,
-    );
+    let too_long_badge = payload(1, 1, 2, id, &bk, Y2026, Y2026 + 1095 * DAY + 1, Y2026 + 1096 * DAY);
     ctx.case(
         &mut topic,
         "badge_use_longer_than_3_years",
@@ -599,147 +339,45 @@ pub fn generate() -> Topic {
         (
             "daily_key_id_not_day_of_not_before",
             "invalid_field",
-            sign1(
-                CT,
-                &payload(
-                    1,
-                    0,
-                    u64::from(day_id) + 1,
-                    id,
-                    &dk,
-                    d0,
-                    d0 + DAY,
-                    d0 + 28 * DAY,
-                ),
-                s,
-            ),
+            sign1(CT, &payload(1, 0, u64::from(day_id) + 1, id, &dk, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
         (
             "purpose_2",
             "invalid_field",
-            sign1(
-                CT,
-                &payload(
-                    1,
-                    2,
-                    u64::from(day_id),
-                    id,
-                    &dk,
-                    d0,
-                    d0 + DAY,
-                    d0 + 28 * DAY,
-                ),
-                s,
-            ),
+            sign1(CT, &payload(1, 2, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
         (
             "key_id_above_u16",
             "invalid_field",
-            sign1(
-                CT,
-                &payload(1, 1, 65_536, id, &dk, d0, d0 + DAY, d0 + 28 * DAY),
-                s,
-            ),
+            sign1(CT, &payload(1, 1, 65_536, id, &dk, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
         (
             "public_key_not_on_curve",
             "invalid_point",
-            sign1(
-                CT,
-                &payload(
-                    1,
-                    0,
-                    u64::from(day_id),
-                    id,
-                    &bad_point,
-                    d0,
-                    d0 + DAY,
-                    d0 + 28 * DAY,
-                ),
-                s,
-            ),
+            sign1(CT, &payload(1, 0, u64::from(day_id), id, &bad_point, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
         (
             "issuer_17_bytes",
             "wrong_length",
-            sign1(
-                CT,
-                &payload(
-                    1,
-                    0,
-                    u64::from(day_id),
-                    &[7; 17],
-                    &dk,
-                    d0,
-                    d0 + DAY,
-                    d0 + 28 * DAY,
-                ),
-                s,
-            ),
+            sign1(CT, &payload(1, 0, u64::from(day_id), &[7; 17], &dk, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
         (
             "wrong_version",
             "unsupported_version",
-            sign1(
-                CT,
-                &payload(
-                    2,
-                    0,
-                    u64::from(day_id),
-                    id,
-                    &dk,
-                    d0,
-                    d0 + DAY,
-                    d0 + 28 * DAY,
-                ),
-                s,
-            ),
+            sign1(CT, &payload(2, 0, u64::from(day_id), id, &dk, d0, d0 + DAY, d0 + 28 * DAY), s),
         ),
-        (
-            "non_canonical_payload",
-            "non_canonical",
-            sign1(CT, &non_canonical_version(&good), s),
-        ),
+        ("non_canonical_payload", "non_canonical", sign1(CT, &non_canonical_version(&good), s)),
         (
             "wrong_arity",
             "wrong_arity",
-            sign1(
-                CT,
-                &msg(vec![
-                    u(1),
-                    u(0),
-                    u(u64::from(day_id)),
-                    b(id),
-                    b(&dk),
-                    u(d0),
-                    u(d0 + DAY),
-                ]),
-                s,
-            ),
+            sign1(CT, &msg(vec![u(1), u(0), u(u64::from(day_id)), b(id), b(&dk), u(d0), u(d0 + DAY)]), s),
         ),
         ("retain_until_null", "unexpected_type", {
-            let p = msg(vec![
-                u(1),
-                u(0),
-                u(u64::from(day_id)),
-                b(id),
-                b(&dk),
-                u(d0),
-                u(d0 + DAY),
-                Value::Null,
-            ]);
+            let p = msg(vec![u(1), u(0), u(u64::from(day_id)), b(id), b(&dk), u(d0), u(d0 + DAY), Value::Null]);
             sign1(CT, &p, s)
         }),
-        (
-            "wrong_content_type",
-            "wrong_content_type",
-            sign1("application/luca.v1.venue-descriptor", &good, s),
-        ),
-        (
-            "unprotected_header_present",
-            "unexpected_header",
-            with_unprotected(CT, &good, s),
-        ),
+        ("wrong_content_type", "wrong_content_type", sign1("application/luca.v1.venue-descriptor", &good, s)),
+        ("unprotected_header_present", "unexpected_header", with_unprotected(CT, &good, s)),
     ];
     for (name, expect, bytes) in decode_cases {
         n(name, expect, &bytes, &mut topic);

@@ -32,15 +32,7 @@ pub fn generate() -> Topic {
     let now = NOW.minute();
 
     // checkout_proof + trace_id + guest_trace_id
-    for (i, minute) in [
-        now,
-        UnixMinute(now.0 + 1),
-        UnixMinute(0),
-        UnixMinute(u32::MAX),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, minute) in [now, UnixMinute(now.0 + 1), UnixMinute(0), UnixMinute(u32::MAX)].into_iter().enumerate() {
         let secret = DailyTracingSecret::random(&mut rng);
         let user_id = UserId::random(&mut rng);
         let proof = derive::checkout_proof(&secret, &user_id, minute);
@@ -85,10 +77,7 @@ pub fn generate() -> Topic {
         let day = NOW.day();
         let first = day.first_minute();
         let last = day.minutes().last().unwrap();
-        for (name, minute) in [
-            ("guest_trace_id_first_minute", first),
-            ("guest_trace_id_last_minute", last),
-        ] {
+        for (name, minute) in [("guest_trace_id_first_minute", first), ("guest_trace_id_last_minute", last)] {
             t.case(
                 name,
                 "ok",
@@ -192,10 +181,7 @@ pub fn generate() -> Topic {
         let serial_value = rng.next_u64() & ((1u64 << 60) - 1);
         let seed = derive::badge_seed(serial_value).unwrap();
         let s = derive::badge_secrets(&seed).unwrap();
-        assert_eq!(
-            derive::badge_trace_key(&s.tracing_secret).unwrap(),
-            s.trace_key
-        );
+        assert_eq!(derive::badge_trace_key(&s.tracing_secret).unwrap(), s.trace_key);
         t.case(
             "badge_seed_and_secrets",
             "ok",

@@ -78,12 +78,7 @@ struct Sealed {
     sk: DailyPrivateKey,
 }
 
-fn seal_case(
-    rng: &mut ChaCha20Rng,
-    device_type: DeviceType,
-    entry_policy: u8,
-    minute: UnixMinute,
-) -> Sealed {
+fn seal_case(rng: &mut ChaCha20Rng, device_type: DeviceType, entry_policy: u8, minute: UnixMinute) -> Sealed {
     let sk = DailyPrivateKey::generate(rng);
     let pk = sk.public_key();
     let key_id = DailyKeyId::for_day(minute.day());
@@ -92,24 +87,11 @@ fn seal_case(
     let tracing_secret = DailyTracingSecret::random(rng);
     let proof = derive::checkout_proof(&tracing_secret, &user_id, minute);
     let trace_id = derive::trace_id(&proof);
-    let flags = QrFlags {
-        device_type,
-        entry_policy,
-    };
+    let flags = QrFlags { device_type, entry_policy };
     // The HPKE ephemeral key is DeriveKeyPair of the next 32 bytes of the RNG.
     let mut ikm_e = [0u8; 32];
     rng.clone().fill_bytes(&mut ikm_e);
-    let qr = GuestCheckInQr::seal(
-        rng,
-        key_id,
-        &pk,
-        flags,
-        minute,
-        trace_id,
-        &user_id,
-        &data_secret,
-    )
-    .unwrap();
+    let qr = GuestCheckInQr::seal(rng, key_id, &pk, flags, minute, trace_id, &user_id, &data_secret).unwrap();
     let b = qr.to_bytes();
     let opened = qr.open(&sk).unwrap();
     assert_eq!(opened.user_id, user_id);
@@ -154,24 +136,9 @@ pub fn generate() -> Topic {
 
     let ok_cases = [
         ("ok_ios_no_policy", DeviceType::Ios, 0u8, now),
-        (
-            "ok_android_vaccinated_boostered",
-            DeviceType::Android,
-            QrFlags::VACCINATED | QrFlags::BOOSTERED,
-            now,
-        ),
-        (
-            "ok_web_app_quick_test",
-            DeviceType::WebApp,
-            QrFlags::QUICK_TEST,
-            UnixMinute(now.0 + 1),
-        ),
-        (
-            "ok_no_app_all_policies",
-            DeviceType::NoApp,
-            0xf8,
-            UnixMinute(now.0 - 1439),
-        ),
+        ("ok_android_vaccinated_boostered", DeviceType::Android, QrFlags::VACCINATED | QrFlags::BOOSTERED, now),
+        ("ok_web_app_quick_test", DeviceType::WebApp, QrFlags::QUICK_TEST, UnixMinute(now.0 + 1)),
+        ("ok_no_app_all_policies", DeviceType::NoApp, 0xf8, UnixMinute(now.0 - 1439)),
     ];
     let mut first: Option<Sealed> = None;
     for (name, dt, pol, minute) in ok_cases {
@@ -192,11 +159,7 @@ pub fn generate() -> Topic {
         let text = b32(&bytes);
         // The text form of the same bytes fails the same way.
         assert_eq!(text_outcome(&text, &base.sk), got, "{name} (text)");
-        t.case(
-            name,
-            &got,
-            json!({ "daily_private_key": key_hex, "qr_bytes": hex(&bytes), "qr_text": text }),
-        );
+        t.case(name, &got, json!({ "daily_private_key": key_hex, "qr_bytes": hex(&bytes), "qr_text": text }));
     };
 
     neg(&mut t, "truncated", valid[..108].to_vec(), "wrong_length");
@@ -218,56 +181,26 @@ pub fn generate() -> Topic {
 
     let mut v2 = valid.clone();
     v2[0] = 0x02;
-    neg(
-        &mut t,
-        "unsupported_version_checksum_recomputed",
-        with_checksum(v2),
-        "unsupported_version",
-    );
+    neg(&mut t, "unsupported_version_checksum_recomputed", with_checksum(v2), "unsupported_version");
     let mut v0 = valid.clone();
     v0[0] = 0x00;
-    neg(
-        &mut t,
-        "unsupported_version_not_recomputed",
-        v0,
-        "unsupported_version",
-    );
+    neg(&mut t, "unsupported_version_not_recomputed", v0, "unsupported_version");
 
     for code in [4u8, 7] {
         let mut b = valid.clone();
         b[1] = (b[1] & 0xf8) | code;
-        neg(
-            &mut t,
-            &format!("reserved_device_type_{code}"),
-            with_checksum(b),
-            "invalid_field",
-        );
+        neg(&mut t, &format!("reserved_device_type_{code}"), with_checksum(b), "invalid_field");
     }
 
     let mut e4 = valid.clone();
     e4[24] = 0x04;
-    neg(
-        &mut t,
-        "invalid_enc_prefix_04",
-        with_checksum(e4),
-        "invalid_point",
-    );
+    neg(&mut t, "invalid_enc_prefix_04", with_checksum(e4), "invalid_point");
     let mut e0 = valid.clone();
     e0[24] = 0x00;
-    neg(
-        &mut t,
-        "invalid_enc_prefix_00",
-        with_checksum(e0),
-        "invalid_point",
-    );
+    neg(&mut t, "invalid_enc_prefix_00", with_checksum(e0), "invalid_point");
     let mut ep = valid.clone();
     ep[25..57].copy_from_slice(&[0xff; 32]);
-    neg(
-        &mut t,
-        "invalid_enc_x_not_field_element",
-        with_checksum(ep),
-        "invalid_point",
-    );
+    neg(&mut t, "invalid_enc_x_not_field_element", with_checksum(ep), "invalid_point");
     // An x coordinate that is a field element but not on the curve: search deterministically.
     {
         let mut found = false;
@@ -275,10 +208,7 @@ pub fn generate() -> Topic {
             let mut b = valid.clone();
             b[56] = i;
             let b = with_checksum(b);
-            if matches!(
-                GuestCheckInQr::from_bytes(&b),
-                Err(DecodeError::InvalidPoint { .. })
-            ) {
+            if matches!(GuestCheckInQr::from_bytes(&b), Err(DecodeError::InvalidPoint { .. })) {
                 neg(&mut t, "invalid_enc_not_on_curve", b, "invalid_point");
                 found = true;
                 break;

@@ -46,24 +46,11 @@ pub(crate) fn cbor(v: &Cbor) -> Vec<u8> {
 }
 
 /// HPKE base-mode seal of `pt` to the 65-byte public key `pk`; returns `(enc, ct)`.
-pub(crate) fn hpke_seal(
-    rng: &mut ChaCha20Rng,
-    pk: &[u8],
-    info: &[u8],
-    aad: &[u8],
-    pt: &[u8],
-) -> (Vec<u8>, Vec<u8>) {
+pub(crate) fn hpke_seal(rng: &mut ChaCha20Rng, pk: &[u8], info: &[u8], aad: &[u8], pt: &[u8]) -> (Vec<u8>, Vec<u8>) {
     use hpke::{Deserializable as _, Serializable as _};
     let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(pk).unwrap();
-    let (enc, ct) = hpke::single_shot_seal_with_rng::<Aead, Kdf, Kem>(
-        &hpke::OpModeS::Base,
-        &pk,
-        info,
-        pt,
-        aad,
-        rng,
-    )
-    .unwrap();
+    let (enc, ct) =
+        hpke::single_shot_seal_with_rng::<Aead, Kdf, Kem>(&hpke::OpModeS::Base, &pk, info, pt, aad, rng).unwrap();
     (enc.to_bytes().to_vec(), ct)
 }
 
@@ -72,24 +59,16 @@ pub(crate) fn hpke_open(sk: &[u8], enc: &[u8], info: &[u8], aad: &[u8], ct: &[u8
     use hpke::Deserializable as _;
     let sk = <Kem as hpke::Kem>::PrivateKey::from_bytes(sk).unwrap();
     let enc = <Kem as hpke::Kem>::EncappedKey::from_bytes(enc).unwrap();
-    hpke::single_shot_open::<Aead, Kdf, Kem>(&hpke::OpModeR::Base, &sk, &enc, info, ct, aad)
-        .unwrap()
+    hpke::single_shot_open::<Aead, Kdf, Kem>(&hpke::OpModeR::Base, &sk, &enc, info, ct, aad).unwrap()
 }
 
 fn aad_of(key_id: u16, created_at: u64) -> Vec<u8> {
-    [
-        [1u8].as_slice(),
-        &key_id.to_be_bytes(),
-        &created_at.to_be_bytes(),
-    ]
-    .concat()
+    [[1u8].as_slice(), &key_id.to_be_bytes(), &created_at.to_be_bytes()].concat()
 }
 
 fn plaintext_of(version: u64, user: &[u8], secret: &[u8], days: &[(u64, Vec<u8>)]) -> Vec<u8> {
-    let days = days
-        .iter()
-        .map(|(d, s)| Cbor::Array(vec![Cbor::Integer((*d).into()), Cbor::Bytes(s.clone())]))
-        .collect();
+    let days =
+        days.iter().map(|(d, s)| Cbor::Array(vec![Cbor::Integer((*d).into()), Cbor::Bytes(s.clone())])).collect();
     cbor(&Cbor::Array(vec![
         Cbor::Integer(version.into()),
         Cbor::Bytes(user.to_vec()),
@@ -121,11 +100,7 @@ fn outcome(bytes: &[u8], key: &DailyPrivateKey) -> String {
 }
 
 fn days_json(days: &[(u64, Vec<u8>)]) -> Value {
-    Value::Array(
-        days.iter()
-            .map(|(d, s)| json!({"day": d, "tracing_secret": hex(s)}))
-            .collect(),
-    )
+    Value::Array(days.iter().map(|(d, s)| json!({"day": d, "tracing_secret": hex(s)})).collect())
 }
 
 struct Keys {
@@ -144,9 +119,7 @@ fn base(k: &Keys) -> Value {
 }
 
 fn merge(a: Value, b: Value) -> Value {
-    let (Value::Object(mut a), Value::Object(b)) = (a, b) else {
-        unreachable!()
-    };
+    let (Value::Object(mut a), Value::Object(b)) = (a, b) else { unreachable!() };
     a.extend(b);
     Value::Object(a)
 }
@@ -156,33 +129,22 @@ fn seal(rng: &mut ChaCha20Rng, k: &Keys, n: u32, created_at: UnixTime) -> (Vec<u
     let user = UserId::random(rng);
     let secret = DataSecret::random(rng);
     let today = created_at.day();
-    let tracing: Vec<(UtcDay, DailyTracingSecret)> = (0..n)
-        .rev()
-        .map(|i| (today.minus_days(i), DailyTracingSecret::random(rng)))
-        .collect();
+    let tracing: Vec<(UtcDay, DailyTracingSecret)> =
+        (0..n).rev().map(|i| (today.minus_days(i), DailyTracingSecret::random(rng))).collect();
     let days: Vec<(UtcDay, &DailyTracingSecret)> = tracing.iter().map(|(d, s)| (*d, s)).collect();
     let mut ikm_e = [0u8; 32];
     rng.clone().fill_bytes(&mut ikm_e);
     let mut indep_rng = rng.clone();
     let hs = HistoryShare::seal(rng, k.id, &k.pk, &user, &secret, &days, created_at).unwrap();
-    let raw_days: Vec<(u64, Vec<u8>)> = tracing
-        .iter()
-        .map(|(d, s)| (u64::from(d.0), s.expose_secret().to_vec()))
-        .collect();
+    let raw_days: Vec<(u64, Vec<u8>)> =
+        tracing.iter().map(|(d, s)| (u64::from(d.0), s.expose_secret().to_vec())).collect();
     let pt = plaintext_of(1, user.as_bytes(), secret.expose_secret(), &raw_days);
     let aad = aad_of(k.id.0, created_at.0);
     let (enc, ct) = hpke_seal(&mut indep_rng, &k.pk.to_bytes(), INFO, &aad, &pt);
     let bytes = envelope_of(1, u64::from(k.id.0), created_at.0, &enc, &ct);
-    assert_eq!(
-        hs.as_bytes(),
-        bytes.as_slice(),
-        "independent rebuild differs"
-    );
+    assert_eq!(hs.as_bytes(), bytes.as_slice(), "independent rebuild differs");
     assert_eq!(hpke_open(&k.sk_bytes, &enc, INFO, &aad, &ct), pt);
-    let opened = HistoryShareIn::from_slice(&bytes)
-        .unwrap()
-        .open(&k.sk)
-        .unwrap();
+    let opened = HistoryShareIn::from_slice(&bytes).unwrap().open(&k.sk).unwrap();
     assert_eq!(opened.user_id, user);
     assert_eq!(opened.days.len(), n as usize);
     let fields = merge(
@@ -215,23 +177,14 @@ pub fn generate() -> Topic {
          `check` names the operation whose result `expect` is.",
     );
     let sk = DailyPrivateKey::generate(&mut rng);
-    let k = Keys {
-        sk_bytes: sk.to_bytes().to_vec(),
-        pk: sk.public_key(),
-        id: DailyKeyId::for_day(NOW.day()),
-        sk,
-    };
+    let k = Keys { sk_bytes: sk.to_bytes().to_vec(), pk: sk.public_key(), id: DailyKeyId::for_day(NOW.day()), sk };
 
     let (one, f) = seal(&mut rng, &k, 1, NOW);
     t.case("ok_one_day", "ok", f);
     let (full, f) = seal(&mut rng, &k, 15, NOW);
     t.case("ok_fifteen_days", "ok", f);
 
-    let negative = |t: &mut Topic,
-                    name: &str,
-                    bytes: &[u8],
-                    key: &DailyPrivateKey,
-                    extra: Value| {
+    let negative = |t: &mut Topic, name: &str, bytes: &[u8], key: &DailyPrivateKey, extra: Value| {
         let kind = outcome(bytes, key);
         assert_ne!(kind, "ok", "{name}");
         let f = merge(
@@ -246,98 +199,33 @@ pub fn generate() -> Topic {
 
     // Wrong key, relabelled header, tampering.
     let other = DailyPrivateKey::generate(&mut rng);
-    negative(
-        &mut t,
-        "wrong_daily_key",
-        &full,
-        &other,
-        json!({"note": "opened with another daily private key"}),
-    );
+    negative(&mut t, "wrong_daily_key", &full, &other, json!({"note": "opened with another daily private key"}));
     let h = HistoryShareIn::from_slice(&one).unwrap();
     let parts = |b: &[u8]| -> (Vec<u8>, Vec<u8>) {
-        let Cbor::Array(items) = ciborium::de::from_reader::<Cbor, _>(b).unwrap() else {
-            unreachable!()
-        };
-        (
-            items[3].as_bytes().unwrap().clone(),
-            items[4].as_bytes().unwrap().clone(),
-        )
+        let Cbor::Array(items) = ciborium::de::from_reader::<Cbor, _>(b).unwrap() else { unreachable!() };
+        (items[3].as_bytes().unwrap().clone(), items[4].as_bytes().unwrap().clone())
     };
     let (enc, ct) = parts(&one);
     let id = u64::from(k.id.0);
     let created = h.created_at().0;
-    negative(
-        &mut t,
-        "relabelled_daily_key_id",
-        &envelope_of(1, id - 1, created, &enc, &ct),
-        &k.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "changed_created_at",
-        &envelope_of(1, id, created - 60, &enc, &ct),
-        &k.sk,
-        json!({}),
-    );
+    negative(&mut t, "relabelled_daily_key_id", &envelope_of(1, id - 1, created, &enc, &ct), &k.sk, json!({}));
+    negative(&mut t, "changed_created_at", &envelope_of(1, id, created - 60, &enc, &ct), &k.sk, json!({}));
     let mut tct = ct.clone();
     tct[5] ^= 0x04;
-    negative(
-        &mut t,
-        "tampered_ciphertext",
-        &envelope_of(1, id, created, &enc, &tct),
-        &k.sk,
-        json!({}),
-    );
+    negative(&mut t, "tampered_ciphertext", &envelope_of(1, id, created, &enc, &tct), &k.sk, json!({}));
     let mut tenc = enc.clone();
     tenc[64] ^= 0x01;
-    negative(
-        &mut t,
-        "enc_not_on_curve",
-        &envelope_of(1, id, created, &tenc, &ct),
-        &k.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "enc_compressed",
-        &envelope_of(1, id, created, &enc[..33], &ct),
-        &k.sk,
-        json!({}),
-    );
+    negative(&mut t, "enc_not_on_curve", &envelope_of(1, id, created, &tenc, &ct), &k.sk, json!({}));
+    negative(&mut t, "enc_compressed", &envelope_of(1, id, created, &enc[..33], &ct), &k.sk, json!({}));
 
     // Decoding.
     for (name, bytes) in common::truncations_and_trailing(&one) {
         negative(&mut t, &name, &bytes, &k.sk, json!({}));
     }
-    negative(
-        &mut t,
-        "wrong_version",
-        &envelope_of(2, id, created, &enc, &ct),
-        &k.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "daily_key_id_too_large",
-        &envelope_of(1, 65_536, created, &enc, &ct),
-        &k.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "ciphertext_too_long",
-        &envelope_of(1, id, created, &enc, &[0u8; 1041]),
-        &k.sk,
-        json!({}),
-    );
-    negative(
-        &mut t,
-        "ciphertext_shorter_than_tag",
-        &envelope_of(1, id, created, &enc, &[0u8; 15]),
-        &k.sk,
-        json!({}),
-    );
+    negative(&mut t, "wrong_version", &envelope_of(2, id, created, &enc, &ct), &k.sk, json!({}));
+    negative(&mut t, "daily_key_id_too_large", &envelope_of(1, 65_536, created, &enc, &ct), &k.sk, json!({}));
+    negative(&mut t, "ciphertext_too_long", &envelope_of(1, id, created, &enc, &[0u8; 1041]), &k.sk, json!({}));
+    negative(&mut t, "ciphertext_shorter_than_tag", &envelope_of(1, id, created, &enc, &[0u8; 15]), &k.sk, json!({}));
     let mut oversize = full.clone();
     oversize.resize(HistoryShareIn::MAX_LEN + 1, 0);
     negative(&mut t, "oversize", &oversize, &k.sk, json!({}));
@@ -359,49 +247,19 @@ pub fn generate() -> Topic {
     let ts = ts.to_vec();
     let hostile: Vec<Hostile<'_>> = vec![
         ("plaintext_no_days", 1, vec![]),
-        (
-            "plaintext_days_not_increasing",
-            1,
-            vec![(today, ts.clone()), (today - 1, ts.clone())],
-        ),
-        (
-            "plaintext_duplicate_day",
-            1,
-            vec![(today - 1, ts.clone()), (today - 1, ts.clone())],
-        ),
-        (
-            "plaintext_day_after_created_at",
-            1,
-            vec![(today + 1, ts.clone())],
-        ),
-        (
-            "plaintext_day_older_than_14_days",
-            1,
-            vec![(today - 15, ts.clone())],
-        ),
-        (
-            "plaintext_sixteen_days",
-            1,
-            (0..16).map(|i| (today - 15 + i, ts.clone())).collect(),
-        ),
-        (
-            "plaintext_short_tracing_secret",
-            1,
-            vec![(today, ts[..31].to_vec())],
-        ),
+        ("plaintext_days_not_increasing", 1, vec![(today, ts.clone()), (today - 1, ts.clone())]),
+        ("plaintext_duplicate_day", 1, vec![(today - 1, ts.clone()), (today - 1, ts.clone())]),
+        ("plaintext_day_after_created_at", 1, vec![(today + 1, ts.clone())]),
+        ("plaintext_day_older_than_14_days", 1, vec![(today - 15, ts.clone())]),
+        ("plaintext_sixteen_days", 1, (0..16).map(|i| (today - 15 + i, ts.clone())).collect()),
+        ("plaintext_short_tracing_secret", 1, vec![(today, ts[..31].to_vec())]),
         ("plaintext_wrong_version", 2, vec![(today, ts.clone())]),
     ];
     for (name, version, days) in hostile {
         let pt = plaintext_of(version, user.as_bytes(), ds.expose_secret(), &days);
         let mut ikm_e = [0u8; 32];
         rng.clone().fill_bytes(&mut ikm_e);
-        let (enc, ct) = hpke_seal(
-            &mut rng,
-            &k.pk.to_bytes(),
-            INFO,
-            &aad_of(k.id.0, NOW.0),
-            &pt,
-        );
+        let (enc, ct) = hpke_seal(&mut rng, &k.pk.to_bytes(), INFO, &aad_of(k.id.0, NOW.0), &pt);
         let bytes = envelope_of(1, id, NOW.0, &enc, &ct);
         negative(
             &mut t,
@@ -422,34 +280,22 @@ pub fn generate() -> Topic {
 
     // Guest-side rules.
     let mk = |rng: &mut ChaCha20Rng, days: Vec<UtcDay>| -> Vec<(UtcDay, DailyTracingSecret)> {
-        days.into_iter()
-            .map(|d| (d, DailyTracingSecret::random(rng)))
-            .collect()
+        days.into_iter().map(|d| (d, DailyTracingSecret::random(rng))).collect()
     };
     let d = NOW.day();
     let seal_cases: Vec<(&str, Vec<UtcDay>)> = vec![
         ("seal_no_days", vec![]),
-        (
-            "seal_sixteen_days",
-            (0..16).rev().map(|i| d.minus_days(i)).collect(),
-        ),
+        ("seal_sixteen_days", (0..16).rev().map(|i| d.minus_days(i)).collect()),
         ("seal_days_not_increasing", vec![d, d.minus_days(1)]),
         ("seal_day_in_future", vec![d.plus_days(1)]),
     ];
     for (name, days) in seal_cases {
         let tracing = mk(&mut rng, days);
-        let refs: Vec<(UtcDay, &DailyTracingSecret)> =
-            tracing.iter().map(|(d, s)| (*d, s)).collect();
+        let refs: Vec<(UtcDay, &DailyTracingSecret)> = tracing.iter().map(|(d, s)| (*d, s)).collect();
         let err = HistoryShare::seal(&mut rng, k.id, &k.pk, &user, &ds, &refs, NOW).unwrap_err();
-        let raw: Vec<(u64, Vec<u8>)> = tracing
-            .iter()
-            .map(|(d, s)| (u64::from(d.0), s.expose_secret().to_vec()))
-            .collect();
-        t.case(
-            name,
-            err.kind(),
-            json!({"check": "seal", "created_at": NOW.0, "days": days_json(&raw)}),
-        );
+        let raw: Vec<(u64, Vec<u8>)> =
+            tracing.iter().map(|(d, s)| (u64::from(d.0), s.expose_secret().to_vec())).collect();
+        t.case(name, err.kind(), json!({"check": "seal", "created_at": NOW.0, "days": days_json(&raw)}));
     }
 
     t

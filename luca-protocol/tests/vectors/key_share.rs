@@ -38,12 +38,8 @@ fn run(
         Err(e) => return (e.kind().to_string(), None),
     };
     let opened = match open_as {
-        KeyPurpose::Daily => share
-            .open_daily(recipient_key, recipient_id, announced)
-            .map(|k| k.to_bytes().to_vec()),
-        KeyPurpose::Badge => share
-            .open_badge(recipient_key, recipient_id, announced)
-            .map(|k| k.to_bytes().to_vec()),
+        KeyPurpose::Daily => share.open_daily(recipient_key, recipient_id, announced).map(|k| k.to_bytes().to_vec()),
+        KeyPurpose::Badge => share.open_badge(recipient_key, recipient_id, announced).map(|k| k.to_bytes().to_vec()),
     };
     match opened {
         Ok(k) => ("ok".to_string(), Some(k)),
@@ -123,25 +119,12 @@ pub fn generate() -> Topic {
     for (purpose, key_id) in [(KeyPurpose::Daily, 20_421u16), (KeyPurpose::Badge, 7u16)] {
         let key = DailyPrivateKey::generate(&mut rng);
         let ikm = peek_ikm(&rng);
-        let share = KeyShare::seal_to(
-            &mut rng,
-            purpose,
-            key_id,
-            ctx.issuer,
-            ctx.recipient_id,
-            &recipient_pub,
-            &key.to_bytes(),
-        )
-        .unwrap();
+        let share =
+            KeyShare::seal_to(&mut rng, purpose, key_id, ctx.issuer, ctx.recipient_id, &recipient_pub, &key.to_bytes())
+                .unwrap();
         let bytes = share.to_bytes();
         let announced = key.public_key();
-        let (got, opened) = run(
-            &bytes,
-            purpose,
-            &ctx.recipient_key,
-            ctx.recipient_id,
-            &announced,
-        );
+        let (got, opened) = run(&bytes, purpose, &ctx.recipient_key, ctx.recipient_id, &announced);
         assert_eq!(got, "ok");
         assert_eq!(opened.as_deref(), Some(key.to_bytes().as_slice()));
         let mut aad = vec![purpose.to_u8()];
@@ -179,37 +162,10 @@ pub fn generate() -> Topic {
 
     // Open-stage failures.
     let wrong_key = HealthOfficeEncryptionKey::generate(&mut rng);
-    ctx.negative(
-        &mut t,
-        "wrong_recipient_key",
-        "decryption_failed",
-        daily,
-        d,
-        &wrong_key,
-        rid,
-        &announced,
-    );
+    ctx.negative(&mut t, "wrong_recipient_key", "decryption_failed", daily, d, &wrong_key, rid, &announced);
     let other_announced = DailyPrivateKey::generate(&mut rng).public_key();
-    ctx.negative(
-        &mut t,
-        "wrong_announced_key",
-        "binding_mismatch",
-        daily,
-        d,
-        rk,
-        rid,
-        &other_announced,
-    );
-    ctx.negative(
-        &mut t,
-        "other_recipient_id",
-        "binding_mismatch",
-        daily,
-        d,
-        rk,
-        ctx.issuer,
-        &announced,
-    );
+    ctx.negative(&mut t, "wrong_announced_key", "binding_mismatch", daily, d, rk, rid, &other_announced);
+    ctx.negative(&mut t, "other_recipient_id", "binding_mismatch", daily, d, rk, ctx.issuer, &announced);
     ctx.negative(
         &mut t,
         "daily_share_opened_as_badge",
@@ -231,65 +187,24 @@ pub fn generate() -> Topic {
     let retargeted: [(&str, Vec<u8>, KeyPurpose); 5] = [
         ("key_id_changed", mutate(&|b| b[5] ^= 0x01), d),
         ("issuer_changed", mutate(&|b| b[7] ^= 0x01), d),
-        (
-            "purpose_changed_to_badge",
-            mutate(&|b| b[2] = 0x01),
-            KeyPurpose::Badge,
-        ),
-        (
-            "ciphertext_tampered",
-            mutate(&|b| *b.last_mut().unwrap() ^= 0x01),
-            d,
-        ),
-        (
-            "enc_replaced_by_other_point",
-            mutate(&|b| b[42..107].copy_from_slice(&other_announced.to_bytes())),
-            d,
-        ),
+        ("purpose_changed_to_badge", mutate(&|b| b[2] = 0x01), KeyPurpose::Badge),
+        ("ciphertext_tampered", mutate(&|b| *b.last_mut().unwrap() ^= 0x01), d),
+        ("enc_replaced_by_other_point", mutate(&|b| b[42..107].copy_from_slice(&other_announced.to_bytes())), d),
     ];
     for (name, b, open_as) in retargeted {
-        ctx.negative(
-            &mut t,
-            name,
-            "decryption_failed",
-            &b,
-            open_as,
-            rk,
-            rid,
-            &announced,
-        );
+        ctx.negative(&mut t, name, "decryption_failed", &b, open_as, rk, rid, &announced);
     }
 
     // Decode failures.
     let mut decode_cases: Vec<(String, &str, Vec<u8>)> = Vec::new();
     for (name, b) in common::truncations_and_trailing(daily) {
-        let expect = if name == "trailing_byte" {
-            "trailing_bytes"
-        } else {
-            "truncated"
-        };
+        let expect = if name == "trailing_byte" { "trailing_bytes" } else { "truncated" };
         decode_cases.push((name, expect, b));
     }
-    decode_cases.push((
-        "wrong_version".into(),
-        "unsupported_version",
-        mutate(&|b| b[1] = 0x02),
-    ));
-    decode_cases.push((
-        "purpose_2".into(),
-        "invalid_field",
-        mutate(&|b| b[2] = 0x02),
-    ));
-    decode_cases.push((
-        "enc_not_on_curve".into(),
-        "invalid_point",
-        mutate(&|b| b[106] ^= 0x01),
-    ));
-    decode_cases.push((
-        "enc_compressed_prefix".into(),
-        "invalid_point",
-        mutate(&|b| b[42] = 0x02),
-    ));
+    decode_cases.push(("wrong_version".into(), "unsupported_version", mutate(&|b| b[1] = 0x02)));
+    decode_cases.push(("purpose_2".into(), "invalid_field", mutate(&|b| b[2] = 0x02)));
+    decode_cases.push(("enc_not_on_curve".into(), "invalid_point", mutate(&|b| b[106] ^= 0x01)));
+    decode_cases.push(("enc_compressed_prefix".into(), "invalid_point", mutate(&|b| b[42] = 0x02)));
     // key_id 7 written in two bytes instead of one: not the deterministic encoding.
     let (_, badge, _) = &valid[1];
     let mut long = badge[..3].to_vec();
@@ -305,11 +220,7 @@ pub fn generate() -> Topic {
     ct47.extend_from_slice(&[0x58, 0x2f]);
     ct47.extend_from_slice(&daily[daily.len() - 48..daily.len() - 1]);
     decode_cases.push(("ciphertext_47_bytes".into(), "wrong_length", ct47));
-    decode_cases.push((
-        "too_long".into(),
-        "too_long",
-        vec![0u8; KeyShare::MAX_LEN + 1],
-    ));
+    decode_cases.push(("too_long".into(), "too_long", vec![0u8; KeyShare::MAX_LEN + 1]));
     for (name, expect, b) in decode_cases {
         ctx.negative(&mut t, &name, expect, &b, d, rk, rid, &announced);
     }

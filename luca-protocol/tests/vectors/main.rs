@@ -15,25 +15,25 @@
     missing_docs
 )]
 
+mod additional_data;
+mod badge_attestation;
+mod badge_qr;
+mod certificates;
+mod checkin_record;
+mod checkout;
 mod common;
+mod consent_response;
+mod contact_data;
+mod daily_key_announcement;
 mod derivations;
 mod guest_qr;
-mod badge_qr;
-mod venue_qr;
-mod tan;
-mod certificates;
-mod daily_key_announcement;
-mod venue_descriptor;
-mod badge_attestation;
-mod contact_data;
 mod history_share;
-mod checkout;
-mod additional_data;
-mod checkin_record;
-mod tracing_request;
-mod consent_response;
 mod key_share;
 mod notification_list;
+mod tan;
+mod tracing_request;
+mod venue_descriptor;
+mod venue_qr;
 
 use std::path::PathBuf;
 

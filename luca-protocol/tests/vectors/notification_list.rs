@@ -21,28 +21,17 @@
 use luca_protocol::derive;
 use luca_protocol::ids::TraceId;
 use luca_protocol::keys::{SignaturePublicKey, TrustAnchorKey};
-use luca_protocol::messages::notification_list::{
-    NotificationList, NotificationListIn, NotificationMatch,
-};
-use luca_protocol::signed::health_office_certificate::{
-    HealthOfficeCertificate, HealthOfficeCertificateIn,
-};
+use luca_protocol::messages::notification_list::{NotificationList, NotificationListIn, NotificationMatch};
+use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
 use luca_protocol::time::{UnixTime, Validity};
 use serde_json::{Value, json};
 
 use crate::common::{self, NOW, Topic, hex};
 use crate::tracing_request::{join_cose, office, split_cose, with_payload};
 
-fn verify(
-    anchor: &SignaturePublicKey,
-    cert: &[u8],
-    now: UnixTime,
-    list: &[u8],
-) -> Result<NotificationList, String> {
-    let cert = HealthOfficeCertificateIn::from_slice(cert)
-        .unwrap()
-        .verify(anchor, now)
-        .map_err(|e| e.kind().to_string())?;
+fn verify(anchor: &SignaturePublicKey, cert: &[u8], now: UnixTime, list: &[u8]) -> Result<NotificationList, String> {
+    let cert =
+        HealthOfficeCertificateIn::from_slice(cert).unwrap().verify(anchor, now).map_err(|e| e.kind().to_string())?;
     NotificationListIn::from_slice(list)
         .map_err(|e| e.kind().to_string())?
         .verify(&cert, now)
@@ -65,13 +54,7 @@ pub fn generate() -> Topic {
     let cert = ho.cert.as_bytes().to_vec();
     let office_id = ho.cert.id();
 
-    let base = |t: &mut Topic,
-                name: &str,
-                expect: &str,
-                cert: &[u8],
-                now: UnixTime,
-                list: &[u8],
-                extra: Value| {
+    let base = |t: &mut Topic, name: &str, expect: &str, cert: &[u8], now: UnixTime, list: &[u8], extra: Value| {
         let got = match verify(&anchor_pub, cert, now, list) {
             Ok(_) => "ok".to_string(),
             Err(k) => k,
@@ -99,8 +82,7 @@ pub fn generate() -> Topic {
         }
         // Trace 1 is also warned at level 3 (highest level wins); trace 0 only "data accessed".
         entries.push((traces[1], 3));
-        let list =
-            NotificationList::build(&mut rng, &ho.keys.signing, office_id, &entries, NOW).unwrap();
+        let list = NotificationList::build(&mut rng, &ho.keys.signing, office_id, &entries, NOW).unwrap();
         let bytes = list.to_bytes();
         let expected_len = if n_traces < 64 { 64 } else { 128 };
         assert_eq!(list.hashes().len(), expected_len);
@@ -111,22 +93,10 @@ pub fn generate() -> Topic {
         assert_eq!(
             matches,
             vec![
-                NotificationMatch {
-                    trace_id: traces[0],
-                    level: 0
-                },
-                NotificationMatch {
-                    trace_id: traces[1],
-                    level: 3
-                },
-                NotificationMatch {
-                    trace_id: traces[2],
-                    level: 2
-                },
-                NotificationMatch {
-                    trace_id: traces[3],
-                    level: 3
-                },
+                NotificationMatch { trace_id: traces[0], level: 0 },
+                NotificationMatch { trace_id: traces[1], level: 3 },
+                NotificationMatch { trace_id: traces[2], level: 2 },
+                NotificationMatch { trace_id: traces[3], level: 3 },
             ]
         );
         let (_, payload, _) = split_cose(&bytes);
@@ -160,88 +130,27 @@ pub fn generate() -> Topic {
     let none = json!({});
 
     // Verification failures.
-    base(
-        &mut t,
-        "valid_within_clock_skew",
-        "ok",
-        &cert,
-        NOW.minus_secs(300),
-        &valid,
-        none.clone(),
-    );
-    base(
-        &mut t,
-        "issued_in_the_future",
-        "not_yet_valid",
-        &cert,
-        NOW.minus_secs(301),
-        &valid,
-        none.clone(),
-    );
-    base(
-        &mut t,
-        "certificate_of_other_office",
-        "wrong_issuer",
-        other.cert.as_bytes(),
-        NOW,
-        &valid,
-        none.clone(),
-    );
-    let forged = NotificationList::build(&mut rng, &other.keys.signing, office_id, &[], NOW)
-        .unwrap()
-        .to_bytes();
-    base(
-        &mut t,
-        "signed_by_other_key",
-        "bad_signature",
-        &cert,
-        NOW,
-        &forged,
-        none.clone(),
-    );
+    base(&mut t, "valid_within_clock_skew", "ok", &cert, NOW.minus_secs(300), &valid, none.clone());
+    base(&mut t, "issued_in_the_future", "not_yet_valid", &cert, NOW.minus_secs(301), &valid, none.clone());
+    base(&mut t, "certificate_of_other_office", "wrong_issuer", other.cert.as_bytes(), NOW, &valid, none.clone());
+    let forged = NotificationList::build(&mut rng, &other.keys.signing, office_id, &[], NOW).unwrap().to_bytes();
+    base(&mut t, "signed_by_other_key", "bad_signature", &cert, NOW, &forged, none.clone());
     let mut sig_tampered = valid.clone();
     *sig_tampered.last_mut().unwrap() ^= 0x01;
-    base(
-        &mut t,
-        "signature_tampered",
-        "bad_signature",
-        &cert,
-        NOW,
-        &sig_tampered,
-        none.clone(),
-    );
+    base(&mut t, "signature_tampered", "bad_signature", &cert, NOW, &sig_tampered, none.clone());
     // Changing issued_at keeps the payload well-formed: only the signature fails.
     let issued_tampered = with_payload(&valid, |p| p[23] ^= 0x01);
-    base(
-        &mut t,
-        "issued_at_tampered",
-        "bad_signature",
-        &cert,
-        NOW,
-        &issued_tampered,
-        none.clone(),
-    );
+    base(&mut t, "issued_at_tampered", "bad_signature", &cert, NOW, &issued_tampered, none.clone());
     let short_cert = HealthOfficeCertificate::issue(
         &anchor,
         office_id,
         "Gesundheitsamt Vektor",
         &ho.keys.signing.public_key(),
         &ho.keys.encryption.public_key(),
-        Validity {
-            not_before: NOW.minus_secs(30 * 86_400),
-            not_after: NOW.minus_secs(3_600),
-        },
+        Validity { not_before: NOW.minus_secs(30 * 86_400), not_after: NOW.minus_secs(3_600) },
     )
     .unwrap();
-    base(
-        &mut t,
-        "certificate_expired",
-        "expired",
-        short_cert.as_bytes(),
-        NOW,
-        &valid,
-        none.clone(),
-    );
+    base(&mut t, "certificate_expired", "expired", short_cert.as_bytes(), NOW, &valid, none.clone());
 
     // Decode failures. Payload: 0x84 0x01 0x50 health_office_id(16) 0x1a issued_at(4) 0x98 0x40
     // then 64 × (0x50 hash(16)), the first hash at offset 26.
@@ -254,10 +163,7 @@ pub fn generate() -> Topic {
             "hashes_unsorted".into(),
             "invalid_field",
             with_payload(&valid, |p| {
-                let (a, b) = (
-                    p[hash(0)..hash(0) + 16].to_vec(),
-                    p[hash(1)..hash(1) + 16].to_vec(),
-                );
+                let (a, b) = (p[hash(0)..hash(0) + 16].to_vec(), p[hash(1)..hash(1) + 16].to_vec());
                 p[hash(0)..hash(0) + 16].copy_from_slice(&b);
                 p[hash(1)..hash(1) + 16].copy_from_slice(&a);
             }),
@@ -286,11 +192,7 @@ pub fn generate() -> Topic {
                 p.remove(27);
             }),
         ),
-        (
-            "payload_wrong_version".into(),
-            "unsupported_version",
-            with_payload(&valid, |p| p[1] = 0x02),
-        ),
+        ("payload_wrong_version".into(), "unsupported_version", with_payload(&valid, |p| p[1] = 0x02)),
         (
             "payload_wrong_arity".into(),
             "wrong_arity",
@@ -299,31 +201,16 @@ pub fn generate() -> Topic {
                 p[0] = 0x83;
             }),
         ),
-        (
-            "payload_trailing_byte".into(),
-            "trailing_bytes",
-            with_payload(&valid, |p| p.push(0)),
-        ),
+        ("payload_trailing_byte".into(), "trailing_bytes", with_payload(&valid, |p| p.push(0))),
     ];
     for (name, b) in common::truncations_and_trailing(&valid) {
-        let expect = if name == "trailing_byte" {
-            "trailing_bytes"
-        } else {
-            "truncated"
-        };
+        let expect = if name == "trailing_byte" { "trailing_bytes" } else { "truncated" };
         cases.push((name, expect, b));
     }
-    let ct_pos = protected
-        .windows(12)
-        .position(|w| w == b"notification")
-        .unwrap();
+    let ct_pos = protected.windows(12).position(|w| w == b"notification").unwrap();
     let mut wrong_ct = protected.clone();
     wrong_ct[ct_pos] = b'N';
-    cases.push((
-        "wrong_content_type".into(),
-        "wrong_content_type",
-        join_cose(&wrong_ct, &payload, &sig),
-    ));
+    cases.push(("wrong_content_type".into(), "wrong_content_type", join_cose(&wrong_ct, &payload, &sig)));
     for (name, expect, b) in cases {
         base(&mut t, &name, expect, &cert, NOW, &b, none.clone());
     }

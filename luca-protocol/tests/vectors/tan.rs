@@ -88,22 +88,10 @@ pub fn generate() -> Topic {
     // A single substituted random symbol.
     let first = compact.as_bytes()[0];
     let pos0 = ALPHABET.iter().position(|c| *c == first).unwrap();
-    inputs.push((
-        "parse_substituted_symbol",
-        format!("{}{}", char::from(ALPHABET[(pos0 + 5) % 26]), &compact[1..]),
-    ));
-    inputs.push((
-        "parse_invalid_character_zero",
-        format!("0{}", &compact[1..]),
-    ));
-    inputs.push((
-        "parse_invalid_character_letter_o",
-        format!("O{}", &compact[1..]),
-    ));
-    inputs.push((
-        "parse_invalid_character_underscore",
-        format!("{}_{}", &compact[..4], &compact[5..]),
-    ));
+    inputs.push(("parse_substituted_symbol", format!("{}{}", char::from(ALPHABET[(pos0 + 5) % 26]), &compact[1..])));
+    inputs.push(("parse_invalid_character_zero", format!("0{}", &compact[1..])));
+    inputs.push(("parse_invalid_character_letter_o", format!("O{}", &compact[1..])));
+    inputs.push(("parse_invalid_character_underscore", format!("{}_{}", &compact[..4], &compact[5..])));
     inputs.push(("parse_too_short", compact[..11].to_string()));
     inputs.push(("parse_too_long", format!("{compact}A")));
     inputs.push(("parse_empty", String::new()));
@@ -111,10 +99,7 @@ pub fn generate() -> Topic {
 
     for (name, input) in inputs {
         let (expect, fields) = match Tan::parse(&input) {
-            Ok(tan) => (
-                "ok".to_string(),
-                json!({ "input": input, "tan": tan.to_string() }),
-            ),
+            Ok(tan) => ("ok".to_string(), json!({ "input": input, "tan": tan.to_string() })),
             Err(e) => (e.kind().to_string(), json!({ "input": input })),
         };
         let must_fail = !name.starts_with("parse_grouped")

@@ -61,10 +61,7 @@ fn payload(version: u8, descriptor: &[u8], table_cbor: &[u8]) -> Vec<u8> {
 }
 
 fn url_of(p: &[u8]) -> String {
-    format!(
-        "https://luca.example/v1/checkin#{}",
-        URL_SAFE_NO_PAD.encode(p)
-    )
+    format!("https://luca.example/v1/checkin#{}", URL_SAFE_NO_PAD.encode(p))
 }
 
 pub fn generate() -> Topic {
@@ -78,26 +75,11 @@ pub fn generate() -> Topic {
     let anchor = TrustAnchorKey::generate(&mut rng);
     let reg_key = RegistrarKey::generate(&mut rng);
     let reg_id = RegistrarId::random(&mut rng);
-    let long = Validity {
-        not_before: NOW.minus_secs(30 * 86_400),
-        not_after: NOW.plus_secs(365 * 86_400),
-    };
-    let reg = RegistrarCertificate::issue(
-        &anchor,
-        reg_id,
-        "luca venue registrar",
-        &reg_key.public_key(),
-        long,
-    )
-    .unwrap();
-    let reg = RegistrarCertificateIn::from_slice(reg.as_bytes())
-        .unwrap()
-        .verify(&anchor.public_key(), NOW)
-        .unwrap();
-    let validity = Validity {
-        not_before: NOW.minus_secs(86_400),
-        not_after: NOW.plus_secs(90 * 86_400),
-    };
+    let long = Validity { not_before: NOW.minus_secs(30 * 86_400), not_after: NOW.plus_secs(365 * 86_400) };
+    let reg =
+        RegistrarCertificate::issue(&anchor, reg_id, "luca venue registrar", &reg_key.public_key(), long).unwrap();
+    let reg = RegistrarCertificateIn::from_slice(reg.as_bytes()).unwrap().verify(&anchor.public_key(), NOW).unwrap();
+    let validity = Validity { not_before: NOW.minus_secs(86_400), not_after: NOW.plus_secs(90 * 86_400) };
 
     let venue_sk = VenuePrivateKey::generate(&mut rng);
     let venue = VenueDescriptor::issue_venue(
@@ -133,10 +115,7 @@ pub fn generate() -> Topic {
     let base = |extra: Value| {
         let mut m = serde_json::Map::new();
         m.insert("now".into(), json!(NOW.0));
-        m.insert(
-            "trust_anchor_public_key".into(),
-            hex(anchor.public_key().to_bytes()),
-        );
+        m.insert("trust_anchor_public_key".into(), hex(anchor.public_key().to_bytes()));
         m.insert("registrar_certificate".into(), hex(reg.as_bytes()));
         if let Value::Object(e) = extra {
             m.extend(e);
@@ -149,12 +128,7 @@ pub fn generate() -> Topic {
         ("ok_venue_no_table", "luca.example", &venue, None),
         ("ok_venue_table_1", "luca.example", &venue, Some(1u16)),
         ("ok_venue_table_12_of_12", "luca.example", &venue, Some(12)),
-        (
-            "ok_venue_without_tables",
-            "checkin.luca.example:8443",
-            &no_tables,
-            None,
-        ),
+        ("ok_venue_without_tables", "checkin.luca.example:8443", &no_tables, None),
         ("ok_private_meeting", "luca.example", &meeting, None),
     ] {
         let qr = VenueQr::new(host_s, d, table).unwrap();
@@ -178,10 +152,7 @@ pub fn generate() -> Topic {
     {
         // A path prefix before /v1/checkin is allowed and kept.
         let qr = VenueQr::new("luca.example", &venue, Some(5)).unwrap();
-        let url = format!(
-            "https://luca.example/app/v1/checkin#{}",
-            URL_SAFE_NO_PAD.encode(qr.payload())
-        );
+        let url = format!("https://luca.example/app/v1/checkin#{}", URL_SAFE_NO_PAD.encode(qr.payload()));
         assert_eq!(outcome(&url, &reg), "ok");
         t.case(
             "ok_path_prefix",
@@ -201,76 +172,30 @@ pub fn generate() -> Topic {
     kind_swapped[pos] = b'V';
 
     let mut negatives: Vec<(&str, String, &str)> = vec![
-        (
-            "too_long",
-            format!("{good_url}{}", "A".repeat(2048 - good_url.len() + 1)),
-            "too_long",
-        ),
-        (
-            "scheme_http",
-            good_url.replacen("https://", "http://", 1),
-            "invalid_url",
-        ),
-        (
-            "scheme_uppercase",
-            good_url.replacen("https://", "HTTPS://", 1),
-            "invalid_url",
-        ),
-        (
-            "wrong_path_version",
-            good_url.replacen("/v1/checkin", "/v2/checkin", 1),
-            "invalid_url",
-        ),
-        (
-            "path_trailing_slash",
-            good_url.replacen("/v1/checkin", "/v1/checkin/", 1),
-            "invalid_url",
-        ),
-        (
-            "query_string",
-            good_url.replacen("/v1/checkin", "/v1/checkin?t=1", 1),
-            "invalid_url",
-        ),
+        ("too_long", format!("{good_url}{}", "A".repeat(2048 - good_url.len() + 1)), "too_long"),
+        ("scheme_http", good_url.replacen("https://", "http://", 1), "invalid_url"),
+        ("scheme_uppercase", good_url.replacen("https://", "HTTPS://", 1), "invalid_url"),
+        ("wrong_path_version", good_url.replacen("/v1/checkin", "/v2/checkin", 1), "invalid_url"),
+        ("path_trailing_slash", good_url.replacen("/v1/checkin", "/v1/checkin/", 1), "invalid_url"),
+        ("query_string", good_url.replacen("/v1/checkin", "/v1/checkin?t=1", 1), "invalid_url"),
         ("no_fragment", good_url.replacen('#', "", 1), "invalid_url"),
         ("two_fragments", format!("{good_url}#"), "invalid_url"),
-        (
-            "empty_host",
-            format!("https:///v1/checkin#{frag}"),
-            "invalid_url",
-        ),
-        (
-            "userinfo_in_host",
-            format!("https://user@luca.example/v1/checkin#{frag}"),
-            "invalid_url",
-        ),
-        (
-            "percent_encoded_path",
-            format!("https://luca.example/a%20b/v1/checkin#{frag}"),
-            "invalid_url",
-        ),
+        ("empty_host", format!("https:///v1/checkin#{frag}"), "invalid_url"),
+        ("userinfo_in_host", format!("https://user@luca.example/v1/checkin#{frag}"), "invalid_url"),
+        ("percent_encoded_path", format!("https://luca.example/a%20b/v1/checkin#{frag}"), "invalid_url"),
         ("base64_padding", format!("{good_url}="), "invalid_base64"),
         (
             "base64_standard_alphabet",
-            format!(
-                "https://luca.example/v1/checkin#{}",
-                frag.replace('-', "+").replace('_', "/") + "+"
-            ),
+            format!("https://luca.example/v1/checkin#{}", frag.replace('-', "+").replace('_', "/") + "+"),
             "invalid_base64",
         ),
         (
             "base64_impossible_length",
             // 4k + 1 symbols never encode a byte string.
-            format!(
-                "https://luca.example/v1/checkin#{}",
-                &frag[..(frag.len() - 1) / 4 * 4 + 1]
-            ),
+            format!("https://luca.example/v1/checkin#{}", &frag[..(frag.len() - 1) / 4 * 4 + 1]),
             "invalid_base64",
         ),
-        (
-            "cbor_unsupported_version",
-            url_of(&payload(0x02, d, &[0xf6])),
-            "unsupported_version",
-        ),
+        ("cbor_unsupported_version", url_of(&payload(0x02, d, &[0xf6])), "unsupported_version"),
         (
             "cbor_wrong_arity",
             url_of(&{
@@ -289,76 +214,24 @@ pub fn generate() -> Topic {
             }),
             "trailing_bytes",
         ),
-        (
-            "cbor_truncated",
-            url_of(&payload(0x01, d, &[])),
-            "truncated",
-        ),
-        (
-            "cbor_empty",
-            "https://luca.example/v1/checkin#".to_string(),
-            "truncated",
-        ),
-        (
-            "cbor_non_canonical_table",
-            url_of(&payload(0x01, d, &[0x18, 0x05])),
-            "non_canonical",
-        ),
-        (
-            "cbor_table_not_uint",
-            url_of(&payload(0x01, d, &[0x61, 0x31])),
-            "unexpected_type",
-        ),
-        (
-            "table_over_u16",
-            url_of(&payload(0x01, d, &[0x1a, 0x00, 0x01, 0x00, 0x00])),
-            "invalid_field",
-        ),
-        (
-            "table_zero",
-            url_of(&payload(0x01, d, &[0x00])),
-            "invalid_field",
-        ),
-        (
-            "table_over_table_count",
-            url_of(&payload(0x01, d, &[0x0d])),
-            "invalid_field",
-        ),
-        (
-            "table_without_table_count",
-            url_of(&payload(0x01, no_tables.as_bytes(), &[0x01])),
-            "invalid_field",
-        ),
-        (
-            "table_on_private_meeting",
-            url_of(&payload(0x01, meeting.as_bytes(), &[0x01])),
-            "invalid_field",
-        ),
-        (
-            "descriptor_garbage",
-            url_of(&payload(0x01, &[0x80], &[0xf6])),
-            "wrong_arity",
-        ),
-        (
-            "descriptor_wrong_content_type",
-            url_of(&payload(0x01, &kind_swapped, &[0xf6])),
-            "wrong_content_type",
-        ),
-        (
-            "descriptor_tampered_signature",
-            url_of(&payload(0x01, &sig_tampered, &[0xf6])),
-            "bad_signature",
-        ),
+        ("cbor_truncated", url_of(&payload(0x01, d, &[])), "truncated"),
+        ("cbor_empty", "https://luca.example/v1/checkin#".to_string(), "truncated"),
+        ("cbor_non_canonical_table", url_of(&payload(0x01, d, &[0x18, 0x05])), "non_canonical"),
+        ("cbor_table_not_uint", url_of(&payload(0x01, d, &[0x61, 0x31])), "unexpected_type"),
+        ("table_over_u16", url_of(&payload(0x01, d, &[0x1a, 0x00, 0x01, 0x00, 0x00])), "invalid_field"),
+        ("table_zero", url_of(&payload(0x01, d, &[0x00])), "invalid_field"),
+        ("table_over_table_count", url_of(&payload(0x01, d, &[0x0d])), "invalid_field"),
+        ("table_without_table_count", url_of(&payload(0x01, no_tables.as_bytes(), &[0x01])), "invalid_field"),
+        ("table_on_private_meeting", url_of(&payload(0x01, meeting.as_bytes(), &[0x01])), "invalid_field"),
+        ("descriptor_garbage", url_of(&payload(0x01, &[0x80], &[0xf6])), "wrong_arity"),
+        ("descriptor_wrong_content_type", url_of(&payload(0x01, &kind_swapped, &[0xf6])), "wrong_content_type"),
+        ("descriptor_tampered_signature", url_of(&payload(0x01, &sig_tampered, &[0xf6])), "bad_signature"),
     ];
     {
         // Non-zero unused bits in the last base64url symbol (payload length not a multiple of 3).
         const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let p = payload(0x01, d, &[0xf6]);
-        let p = if p.len() % 3 == 0 {
-            payload(0x01, d, &[0x01])
-        } else {
-            p
-        };
+        let p = if p.len() % 3 == 0 { payload(0x01, d, &[0x01]) } else { p };
         assert_ne!(p.len() % 3, 0);
         let mut u = url_of(&p);
         let last = u.pop().unwrap();
@@ -368,10 +241,7 @@ pub fn generate() -> Topic {
     }
     {
         // Descriptor expired at `now`.
-        let old = Validity {
-            not_before: NOW.minus_secs(10 * 86_400),
-            not_after: NOW.minus_secs(86_400),
-        };
+        let old = Validity { not_before: NOW.minus_secs(10 * 86_400), not_after: NOW.minus_secs(86_400) };
         let expired = VenueDescriptor::issue_venue(
             &reg_key,
             reg_id,
@@ -382,9 +252,7 @@ pub fn generate() -> Topic {
             old,
         )
         .unwrap();
-        let url = VenueQr::new("luca.example", &expired, None)
-            .unwrap()
-            .to_url();
+        let url = VenueQr::new("luca.example", &expired, None).unwrap().to_url();
         negatives.push(("descriptor_expired", url, "expired"));
     }
     for (name, url, expected) in negatives {
@@ -398,18 +266,11 @@ pub fn generate() -> Topic {
     {
         let anchor2 = TrustAnchorKey::generate(&mut rng);
         let k2 = RegistrarKey::generate(&mut rng);
-        let reg2 = RegistrarCertificate::issue(
-            &anchor2,
-            RegistrarId::random(&mut rng),
-            "other",
-            &k2.public_key(),
-            long,
-        )
-        .unwrap();
-        let reg2 = RegistrarCertificateIn::from_slice(reg2.as_bytes())
-            .unwrap()
-            .verify(&anchor2.public_key(), NOW)
-            .unwrap();
+        let reg2 =
+            RegistrarCertificate::issue(&anchor2, RegistrarId::random(&mut rng), "other", &k2.public_key(), long)
+                .unwrap();
+        let reg2 =
+            RegistrarCertificateIn::from_slice(reg2.as_bytes()).unwrap().verify(&anchor2.public_key(), NOW).unwrap();
         let got = outcome(&good_url, &reg2);
         assert_eq!(got, "wrong_issuer");
         t.case(
@@ -429,9 +290,6 @@ pub fn generate() -> Topic {
         VenueQr::new("luca.example", &venue, Some(13)).unwrap_err(),
         DecodeError::InvalidField { field: "table" }
     );
-    assert_eq!(
-        VenueQr::new("bad host", &venue, None).unwrap_err(),
-        DecodeError::InvalidUrl
-    );
+    assert_eq!(VenueQr::new("bad host", &venue, None).unwrap_err(), DecodeError::InvalidUrl);
     t
 }
