@@ -6,6 +6,7 @@
 //!   (signature, chain, validity period, kind).
 //! * [`OpenError`]: decryption failed (deliberately opaque), or decrypted
 //!   content does not match what the envelope claims.
+//! * [`SealError`]: content to be sealed breaks a rule, or a primitive failed.
 //! * [`crate::CryptoError`]: opaque failure of a primitive.
 //!
 //! Every error has a stable snake-case [`kind`](DecodeError::kind) that the
@@ -215,5 +216,41 @@ impl OpenError {
 impl From<crate::CryptoError> for OpenError {
     fn from(_: crate::CryptoError) -> Self {
         Self::DecryptionFailed
+    }
+}
+
+/// Why a message could not be sealed or built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The content violates the message's rules (the same rule the recipient
+    /// enforces after opening, with the same error).
+    #[error("invalid input: {0}")]
+    InvalidInput(DecodeError),
+    /// A cryptographic primitive failed (never in practice).
+    #[error("sealing failed: {0}")]
+    Crypto(crate::CryptoError),
+}
+
+impl SealError {
+    /// Stable snake-case name of the error: the [`DecodeError::kind`] of an
+    /// invalid input, `"crypto"` otherwise.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::InvalidInput(e) => e.kind(),
+            Self::Crypto(_) => "crypto",
+        }
+    }
+}
+
+impl From<DecodeError> for SealError {
+    fn from(e: DecodeError) -> Self {
+        Self::InvalidInput(e)
+    }
+}
+
+impl From<crate::CryptoError> for SealError {
+    fn from(e: crate::CryptoError) -> Self {
+        Self::Crypto(e)
     }
 }

@@ -15,11 +15,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use luca_protocol::CryptoError;
+use luca_protocol::error::SealError;
 use luca_protocol::error::{DecodeError, OpenError};
 use luca_protocol::ids::{DailyKeyId, TraceId, VenueId};
 use luca_protocol::keys::{EncryptionPublicKey, VenuePrivateKey};
 use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInRecordIn, InnerRecord};
-use luca_protocol::messages::contact_data::SealError;
 use luca_protocol::qr::guest::GuestCheckInQr;
 use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
 use luca_protocol::time::UnixTime;

@@ -13,9 +13,10 @@ use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::contact_data::{SealError, check_text, encode_secret};
+use super::contact_data::{check_text, encode_secret};
 use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, AEAD_TAG_LEN, POINT_LEN};
+use crate::error::SealError;
 use crate::error::{DecodeError, OpenError};
 use crate::ids::{TraceId, VenueId};
 use crate::keys::{EncryptionPublicKey, VenuePrivateKey};

@@ -12,13 +12,13 @@ use zeroize::Zeroizing;
 
 use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, AEAD_TAG_LEN, POINT_LEN};
+use crate::error::SealError;
 use crate::error::{DecodeError, OpenError, VerifyError};
 use crate::ids::{HealthOfficeId, TraceId, VenueId};
 use crate::keys::{EncryptionPublicKey, HealthOfficeEncryptionKey};
 use crate::labels;
 use crate::messages::additional_data::AdditionalDataContent;
 use crate::messages::checkin_record::{self, CheckInSource, InnerRecord};
-use crate::messages::contact_data::SealError;
 use crate::messages::tracing_request::{TracingRequest, TracingWindow};
 use crate::signed::health_office_certificate::HealthOfficeCertificate;
 use crate::time::UnixMinute;

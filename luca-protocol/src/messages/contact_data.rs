@@ -32,41 +32,7 @@ const PLAINTEXT_ARITY: usize = 9;
 /// Both the payload and the plaintext are flat arrays.
 const MAX_DEPTH: usize = 1;
 
-/// Why a message could not be sealed (guest side).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SealError {
-    /// The content violates the message's rules (the same rule the recipient
-    /// enforces after opening, with the same error).
-    #[error("invalid input: {0}")]
-    InvalidInput(DecodeError),
-    /// A cryptographic primitive failed (never in practice).
-    #[error("sealing failed: {0}")]
-    Crypto(crate::CryptoError),
-}
-
-impl SealError {
-    /// Stable snake-case name of the error: the [`DecodeError::kind`] of an
-    /// invalid input, `"crypto"` otherwise.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::InvalidInput(e) => e.kind(),
-            Self::Crypto(_) => "crypto",
-        }
-    }
-}
-
-impl From<DecodeError> for SealError {
-    fn from(e: DecodeError) -> Self {
-        Self::InvalidInput(e)
-    }
-}
-
-impl From<crate::CryptoError> for SealError {
-    fn from(e: crate::CryptoError) -> Self {
-        Self::Crypto(e)
-    }
-}
+use crate::error::SealError;
 
 /// Whether `c` is forbidden in every free-text field: a C0/C1 control
 /// character (general category Cc: U+0000–U+001F, U+007F–U+009F), a bidi

@@ -9,9 +9,10 @@
 use ciborium::Value;
 use zeroize::Zeroizing;
 
-use super::contact_data::{SealError, encode_secret};
+use super::contact_data::encode_secret;
 use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, AEAD_TAG_LEN, POINT_LEN};
+use crate::error::SealError;
 use crate::error::{DecodeError, OpenError};
 use crate::ids::{DailyKeyId, UserId};
 use crate::keys::{DailyPrivateKey, EncryptionPublicKey};

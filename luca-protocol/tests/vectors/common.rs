@@ -51,6 +51,7 @@ impl Topic {
         m.insert("expect".into(), json!(expect));
         if let Value::Object(f) = fields {
             for (k, v) in f {
+                assert!(k != "name" && k != "expect", "{name}: field {k} would overwrite the case header");
                 m.insert(k, v);
             }
         }
@@ -71,9 +72,9 @@ impl Topic {
     }
 }
 
-/// Standard negative cases for a decoder: truncated by one byte, one trailing
-/// byte, every single-byte change in `positions` (or all if empty) — returns
-/// (name, mutated bytes) pairs; the caller runs its decoder and records the error kind.
+/// Standard negative inputs for a decoder: truncated by one byte, empty, and
+/// one trailing byte, as (name, mutated bytes) pairs; the caller runs its
+/// decoder and records the error kind.
 pub fn truncations_and_trailing(valid: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     out.push(("truncated_by_one".to_string(), valid[..valid.len() - 1].to_vec()));
