@@ -78,6 +78,7 @@ pub mod labels;
 pub mod messages;
 pub mod qr;
 pub mod secrets;
+pub mod server;
 pub mod signed;
 pub mod tan;
 pub mod time;
