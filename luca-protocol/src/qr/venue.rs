@@ -349,7 +349,7 @@ mod tests {
         }
         // Non-zero trailing bits in the last symbol.
         let n = qr.payload().len();
-        if n % 3 != 0 {
+        if !n.is_multiple_of(3) {
             let mut s = url.clone();
             let last = s.pop().unwrap();
             let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

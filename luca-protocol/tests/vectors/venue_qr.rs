@@ -231,7 +231,7 @@ pub fn generate() -> Topic {
         // Non-zero unused bits in the last base64url symbol (payload length not a multiple of 3).
         const A: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let p = payload(0x01, d, &[0xf6]);
-        let p = if p.len() % 3 == 0 { payload(0x01, d, &[0x01]) } else { p };
+        let p = if p.len().is_multiple_of(3) { payload(0x01, d, &[0x01]) } else { p };
         assert_ne!(p.len() % 3, 0);
         let mut u = url_of(&p);
         let last = u.pop().unwrap();
