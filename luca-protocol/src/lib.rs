@@ -67,6 +67,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod badge_serial;
 pub(crate) mod cbor;
 pub(crate) mod cose;
 pub(crate) mod crypto;

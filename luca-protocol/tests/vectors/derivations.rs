@@ -239,5 +239,29 @@ pub fn generate() -> Topic {
         );
     }
 
+    // badge serial: printed form <-> 60-bit value (the Argon2id password)
+    for i in 0..3 {
+        let serial = luca_protocol::badge_serial::BadgeSerial::generate(&mut rng);
+        t.case(
+            &format!("badge_serial_{}", i + 1),
+            "ok",
+            json!({
+                "function": "badge_serial",
+                "serial_printed": serial.to_printed().as_str(),
+                "serial_value": serial.value(),
+                "serial_be64": hex(serial.value().to_be_bytes()),
+            }),
+        );
+    }
+    for (name, text, kind) in [
+        ("badge_serial_too_short", "0000-0000-000", "wrong_length"),
+        ("badge_serial_too_long", "0000-0000-00000", "wrong_length"),
+        ("badge_serial_letter_u", "0000-0000-000U", "invalid_character"),
+    ] {
+        let err = luca_protocol::badge_serial::BadgeSerial::parse(text).unwrap_err();
+        assert_eq!(err.kind(), kind);
+        t.case(name, kind, json!({ "function": "badge_serial", "serial_printed": text }));
+    }
+
     t
 }
