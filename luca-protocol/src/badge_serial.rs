@@ -89,12 +89,12 @@ impl BadgeSerial {
     /// The printed form `XXXX-XXXX-XXXX`, in a buffer that wipes itself.
     pub fn to_printed(&self) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::with_capacity(14));
-        for i in 0..SYMBOLS {
+        for (i, shift) in (0..SYMBOLS).rev().map(|k| k.saturating_mul(5)).enumerate() {
             if i == 4 || i == 8 {
                 out.push('-');
             }
-            let shift = 5 * (SYMBOLS - 1 - i);
-            let idx = usize::try_from((self.0 >> shift) & 0x1f).unwrap_or(0);
+            let idx =
+                usize::try_from(self.0.checked_shr(u32::try_from(shift).unwrap_or(0)).unwrap_or(0) & 0x1f).unwrap_or(0);
             out.push(char::from(*ALPHABET.get(idx).unwrap_or(&b'0')));
         }
         out
