@@ -104,7 +104,8 @@ fn run() -> Result<bool, Error> {
     println!("health office certified: {}", cert.name());
 
     // Daily key: rotated, announced, verified by scanners and apps.
-    let rotation = office.rotate_daily_key(&mut rng, t0)?;
+    office.install_certificate(cert.as_bytes(), &anchor.public_key(), t0)?;
+    let rotation = office.rotate_daily_key(&mut rng, t0, &[])?;
     let daily = DailyKeyAnnouncementIn::from_slice(rotation.announcement.as_bytes())?.verify(&cert, t0)?;
 
     // A venue and its scanner; the in-memory server stores records by venue.
@@ -125,7 +126,7 @@ fn run() -> Result<bool, Error> {
     for (i, guest) in guests.iter_mut().enumerate() {
         let arrive = t0.plus_secs(60 * u64::from(rng.next_u32() % 180));
         let code = guest.check_in_code(&mut rng, &daily, arrive)?;
-        let record = scanner.scan(&mut rng, &code.text(), arrive.plus_secs(5))?;
+        let record = scanner.scan(&mut rng, &code.text(), arrive.plus_secs(5))?.record;
         server_records.push(record.as_bytes().to_vec());
         visits.insert(i, (arrive, arrive.plus_secs(45 * 60)));
         if i == 0 {
@@ -175,7 +176,8 @@ fn run() -> Result<bool, Error> {
         }
         let response = builder.finish();
         // The office opens the consent response and decrypts the contacts.
-        for (_entry, secrets) in office.open_consent_response(response.as_bytes(), &request)? {
+        for check_in in office.open_consent_response(response.as_bytes(), &request)?.check_ins {
+            let secrets = check_in.secrets;
             let data = ContactDataIn::from_slice(&server_contact_data[&secrets.user_id])?;
             let contact = data.open(&secrets.user_id, &secrets.data_secret)?;
             if contact.user_id != guests[infected].user_id() {

@@ -1,191 +1,162 @@
-//! # luca-healthoffice — the health-office role
+//! # luca-healthoffice — the health-office role, and the operator's issuance helpers
 //!
-//! Which type to use:
+//! ## Which type do I use?
 //!
 //! | you want to | use |
 //! |---|---|
-//! | hold master keys and daily keys | [`HealthOffice`] |
-//! | rotate the daily key | [`HealthOffice::rotate_daily_key`] |
-//! | open a check-in's inner record | [`HealthOffice::open_inner_record`] |
-//! | open a history share fetched by TAN | [`HealthOffice::open_history_share`] |
-//! | compute the trace ids of a shared history | [`trace_ids_of_history`] |
+//! | create the office, get certified | [`HealthOffice::generate`] → [`HealthOffice::certificate_request`] → (trust anchor) → [`HealthOffice::install_certificate`] |
+//! | rotate today's daily key and share it with the other offices | [`HealthOffice::rotate_daily_key`] → [`DailyKeyRotation`] |
+//! | rotate the badge key | [`HealthOffice::rotate_badge_key`] |
+//! | receive another office's daily or badge key | [`HealthOffice::import_key_share`] |
+//! | erase keys past retention | [`HealthOffice::purge`] |
+//! | fetch an infected guest's history by TAN | [`HealthOffice::fetch_history`] (or [`HealthOffice::open_history_share`]) |
+//! | compute the trace ids of a history, or of a badge | [`trace_ids_of_history`], [`trace_ids_of_badge`] |
+//! | find the guest's check-ins among the server's records | [`match_check_ins`] (or [`match_trace_ids`]) → [`HistoryMatch`] |
+//! | ask a venue for consent | [`HealthOffice::request_tracing`] (window: [`HistoryMatch::window`]) |
+//! | open the venue's consent response | [`HealthOffice::open_consent_response`] → [`OpenedConsent`] |
+//! | decrypt and verify a contact's data | [`HealthOffice::decrypt_contact`] → [`Contact`] |
+//! | export contacts (JSON, spreadsheet-safe CSV) | [`export::to_json`], [`export::to_csv`] |
+//! | tell guests on their devices | [`HealthOffice::notification_list`] |
+//! | persist a role object | `export_state()` / `import_state()` ([`state`]) |
+//! | certify offices and the registrar (operator) | [`authority::TrustAnchor`] |
+//! | register venues, issue badges (operator) | [`authority::Registrar`] |
+//!
+//! Like `luca-protocol`, this crate performs no I/O and reads no clock: time
+//! ([`UnixTime`](luca_protocol::time::UnixTime)) and randomness (any
+//! `rand_core::CryptoRng`) are parameters, and server queries are the
+//! embedder's (closures or byte slices). Role objects own their secrets;
+//! results are named structs.
+//!
+//! **Persistence** is the embedder's: `export_state()` returns the whole state
+//! as deterministic CBOR **including every private key in the clear**, in a
+//! buffer that wipes itself; whether and how to encrypt it at rest is the
+//! embedder's choice. `import_state()` is strict ([`state`]).
+//!
+//! **Errors**, one enum per concern, each with a stable `kind()`: [`KeyError`]
+//! (certificates, keys), [`TracingError`] (tracing), [`StateError`]
+//! (persistence), [`authority::AuthorityError`] (issuance). None carries a
+//! secret or personal data.
+//!
+//! ## Example: from certification to a spreadsheet-safe export
+//!
+//! The guests' apps and the venue are played here with `luca-protocol`
+//! directly (the `luca-client` and `luca-venue` crates wrap the same steps).
+//!
+//! ```
+//! # use std::collections::HashMap;
+//! # use luca_healthoffice::authority::TrustAnchor;
+//! # use luca_healthoffice::{HealthOffice, export, match_check_ins};
+//! # use luca_protocol::derive;
+//! # use luca_protocol::ids::{DailyKeyId, UserId, VenueId};
+//! # use luca_protocol::keys::{GuestSigningKey, VenuePrivateKey};
+//! # use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInRecordIn, InnerRecord};
+//! # use luca_protocol::messages::consent_response::ConsentResponseBuilder;
+//! # use luca_protocol::messages::contact_data::{ContactData, ContactFields};
+//! # use luca_protocol::messages::history_share::HistoryShare;
+//! # use luca_protocol::messages::tracing_request::TracingRequestIn;
+//! # use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
+//! # use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
+//! # use luca_protocol::tan::Tan;
+//! # use luca_protocol::time::{UnixTime, Validity};
+//! # use rand_core::SeedableRng;
+//! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7);
+//! let now = UnixTime(1_795_942_800); // 2026-11-29T09:00:00Z
+//! let year = Validity { not_before: now.minus_secs(3600), not_after: now.plus_secs(365 * 86_400) };
+//!
+//! // Onboarding: the trust anchor certifies the office.
+//! let anchor = TrustAnchor::generate(&mut rng);
+//! let mut office = HealthOffice::generate(&mut rng);
+//! let cert = anchor.certify_health_office(&office.certificate_request("Gesundheitsamt Köln")?, year)?;
+//! office.install_certificate(cert.as_bytes(), &anchor.public_key(), now)?;
+//!
+//! // Today's daily key (with other offices, `rotation.shares` go to them).
+//! let rotation = office.rotate_daily_key(&mut rng, now, &[])?;
+//! let daily = rotation.announcement;
+//! let daily_id = DailyKeyId(daily.key_id());
+//!
+//! // Two guests check in at a venue (app and scanner played with luca-protocol).
+//! let venue_id = VenueId::random(&mut rng);
+//! let venue_key = VenuePrivateKey::generate(&mut rng);
+//! let (mut records, mut contact_data, mut guests) = (Vec::new(), HashMap::new(), Vec::new());
+//! for name in ["Erika", "=HYPERLINK(\"http://evil\")"] {
+//!     let (user_id, data_secret) = (UserId::random(&mut rng), DataSecret::random(&mut rng));
+//!     let tracing = DailyTracingSecret::random(&mut rng);
+//!     let mut fields = ContactFields::default();
+//!     fields.first_name = name.into();
+//!     fields.last_name = "Mustermann".into();
+//!     fields.phone = "+49 30 1234567".into();
+//!     let signing = GuestSigningKey::generate(&mut rng);
+//!     let data = ContactData::seal(&mut rng, &signing, user_id, &data_secret, &fields, now)?;
+//!     contact_data.insert(user_id, data.to_bytes());
+//!     let trace_id = derive::guest_trace_id(&tracing, &user_id, now.minute());
+//!     let flags = QrFlags { device_type: DeviceType::Android, entry_policy: 0 };
+//!     let qr = GuestCheckInQr::seal(
+//!         &mut rng, daily_id, &daily.public_key(), flags, now.minute(), trace_id, &user_id, &data_secret,
+//!     )?;
+//!     let inner = InnerRecord::Guest(qr);
+//!     let record = CheckInRecord::seal(&mut rng, venue_id, &venue_key.public_key(), &inner, trace_id, now.minute())?;
+//!     records.push(record.to_bytes());
+//!     guests.push((user_id, data_secret, tracing));
+//! }
+//!
+//! // Erika tests positive, shares her history and reads the TAN out to the office.
+//! let (user_id, data_secret, tracing) = &guests[0];
+//! let days = [(now.day(), tracing)];
+//! let share = HistoryShare::seal(&mut rng, daily_id, &daily.public_key(), user_id, data_secret, &days, now)?;
+//! let tan = Tan::generate(&mut rng);
+//! let history = office.fetch_history(&tan.to_string(), |t| (*t == tan).then(|| share.to_bytes()))?;
+//!
+//! // The office computes her trace ids itself and finds her check-in.
+//! let matches = match_check_ins(&history, &records);
+//! assert_eq!(matches.len(), 1);
+//!
+//! // Tracing request; the venue verifies it and consents.
+//! let request = office.request_tracing(&mut rng, venue_id, matches[0].window(3600, 3600), now, 86_400)?;
+//! let verified = TracingRequestIn::from_slice(request.as_bytes())?.verify(&cert, venue_id, now)?;
+//! let mut builder = ConsentResponseBuilder::new(&verified, &cert)?;
+//! for bytes in &records {
+//!     let r = CheckInRecordIn::from_slice(bytes)?;
+//!     builder.add(&mut rng, r.trace_id(), r.checkin_minute(), &r.open(&venue_key)?, None)?;
+//! }
+//! let consent = office.open_consent_response(builder.finish().as_bytes(), &request)?;
+//! assert!(consent.unreadable.is_empty());
+//!
+//! // Decrypt and verify the contacts; export them safely.
+//! let contacts = consent
+//!     .check_ins
+//!     .iter()
+//!     .map(|c| office.decrypt_contact(&contact_data[&c.secrets.user_id], c))
+//!     .collect::<Result<Vec<_>, _>>()?;
+//! assert_eq!(contacts.len(), 2);
+//! let csv = export::to_csv(&contacts);
+//! assert!(csv.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","));
+//!
+//! // Tell the guests on their devices that their data was accessed (level 0).
+//! let accessed: Vec<_> = contacts.iter().map(|c| c.trace_id).collect();
+//! let list = office.notification_list(&mut rng, &accessed, &[], now)?;
+//! assert_eq!(list.check(&accessed).len(), 2);
+//!
+//! // Persistence: the office's whole state, private keys included.
+//! let saved = office.export_state();
+//! assert_eq!(HealthOffice::import_state(&saved)?.export_state(), saved);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
 
-use std::collections::BTreeMap;
+pub mod authority;
+mod error;
+pub mod export;
+mod office;
+pub mod state;
+mod trace;
 
-use luca_protocol::derive;
-use luca_protocol::error::{DecodeError, OpenError};
-use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RequestId, TraceId, VenueId};
-use luca_protocol::keys::{DailyPrivateKey, EncryptionPublicKey, HealthOfficeMasterKeys, SignaturePublicKey};
-use luca_protocol::messages::checkin_record::InnerRecord;
-use luca_protocol::messages::consent_response::{ConsentEntry, ConsentResponseIn};
-use luca_protocol::messages::history_share::{HistoryShareIn, OpenedHistoryShare};
-use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
-use luca_protocol::qr::guest::CheckInSecrets;
-use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, KeyPurpose};
-use luca_protocol::time::{UnixMinute, UnixTime, Validity};
-use rand_core::CryptoRng;
-
-/// Why a health-office operation failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum HealthOfficeError {
-    /// A message could not be decoded.
-    #[error("malformed message: {0}")]
-    Decode(#[from] DecodeError),
-    /// Sealed content could not be opened.
-    #[error("{0}")]
-    Open(#[from] OpenError),
-    /// The daily key named by a message is not held (never received, or erased).
-    #[error("daily key not held")]
-    UnknownDailyKey,
-}
-
-/// A health office: its id, master keys and the daily private keys it holds.
-#[derive(Debug)]
-pub struct HealthOffice {
-    id: HealthOfficeId,
-    keys: HealthOfficeMasterKeys,
-    daily_keys: BTreeMap<DailyKeyId, (DailyKeyAnnouncement, DailyPrivateKey)>,
-}
-
-/// The result of [`HealthOffice::rotate_daily_key`].
-#[derive(Debug)]
-pub struct DailyKeyRotation {
-    /// The signed announcement to publish.
-    pub announcement: DailyKeyAnnouncement,
-}
-
-impl HealthOffice {
-    /// A health office with fresh master keys.
-    pub fn generate<R: CryptoRng>(rng: &mut R) -> Self {
-        let id = HealthOfficeId::random(rng);
-        let keys = HealthOfficeMasterKeys::generate(rng);
-        Self { id, keys, daily_keys: BTreeMap::new() }
-    }
-
-    /// The office id.
-    pub fn id(&self) -> HealthOfficeId {
-        self.id
-    }
-
-    /// The public signing key (for the certificate request).
-    pub fn signing_public_key(&self) -> SignaturePublicKey {
-        self.keys.signing.public_key()
-    }
-
-    /// The public encryption key (for the certificate request).
-    pub fn encryption_public_key(&self) -> EncryptionPublicKey {
-        self.keys.encryption.public_key()
-    }
-
-    /// Generates the daily key for the UTC day of `now` and signs its announcement
-    /// (usable for 7 days, retained 28 days).
-    ///
-    /// # Errors
-    /// [`HealthOfficeError::Decode`] if the announcement could not be built.
-    pub fn rotate_daily_key<R: CryptoRng>(
-        &mut self,
-        rng: &mut R,
-        now: UnixTime,
-    ) -> Result<DailyKeyRotation, HealthOfficeError> {
-        let day = now.day();
-        let key = DailyPrivateKey::generate(rng);
-        let validity = Validity { not_before: day.start(), not_after: day.plus_days(7).start() };
-        let announcement = DailyKeyAnnouncement::issue(
-            &self.keys.signing,
-            self.id,
-            KeyPurpose::Daily,
-            DailyKeyId::for_day(day).0,
-            &key.public_key(),
-            validity,
-            day.plus_days(28).start(),
-        )?;
-        let id = DailyKeyId::for_day(day);
-        let rotation = DailyKeyRotation { announcement: announcement.clone() };
-        self.daily_keys.insert(id, (announcement, key));
-        Ok(rotation)
-    }
-
-    /// Opens a guest check-in's inner record with the daily key it names.
-    ///
-    /// # Errors
-    /// [`HealthOfficeError::UnknownDailyKey`] or [`HealthOfficeError::Open`].
-    pub fn open_inner_record(&self, inner: &InnerRecord) -> Result<CheckInSecrets, HealthOfficeError> {
-        match inner {
-            InnerRecord::Guest(qr) => {
-                let (_, key) = self.daily_keys.get(&qr.daily_key_id()).ok_or(HealthOfficeError::UnknownDailyKey)?;
-                Ok(qr.open(key)?)
-            }
-            InnerRecord::Badge(_) => Err(HealthOfficeError::UnknownDailyKey),
-        }
-    }
-
-    /// Opens a history share (fetched from the server by TAN).
-    ///
-    /// # Errors
-    /// [`HealthOfficeError`] if it is malformed, names an unknown key, or does not open.
-    pub fn open_history_share(&self, bytes: &[u8]) -> Result<OpenedHistoryShare, HealthOfficeError> {
-        let share = HistoryShareIn::from_slice(bytes)?;
-        let (_, key) = self.daily_keys.get(&share.daily_key_id()).ok_or(HealthOfficeError::UnknownDailyKey)?;
-        Ok(share.open(key)?)
-    }
-
-    /// Signs a tracing request to `venue_id` for `window`, valid for `valid_for_secs` from `now`.
-    ///
-    /// # Errors
-    /// [`HealthOfficeError::Decode`] if the window or validity break the request's rules.
-    pub fn request_tracing<R: CryptoRng>(
-        &self,
-        rng: &mut R,
-        venue_id: VenueId,
-        window: TracingWindow,
-        now: UnixTime,
-        valid_for_secs: u64,
-    ) -> Result<TracingRequest, HealthOfficeError> {
-        Ok(TracingRequest::sign(
-            &self.keys.signing,
-            RequestId::random(rng),
-            self.id,
-            venue_id,
-            window,
-            now,
-            now.plus_secs(valid_for_secs),
-        )?)
-    }
-
-    /// Opens a venue's consent response to one of this office's tracing requests, and each
-    /// inner record in it: the user id and data secret of every guest in the window.
-    ///
-    /// # Errors
-    /// [`HealthOfficeError`] if the response is malformed, bound to another request or office,
-    /// or an inner record names a daily key this office does not hold.
-    pub fn open_consent_response(
-        &self,
-        bytes: &[u8],
-        request: &TracingRequest,
-    ) -> Result<Vec<(ConsentEntry, CheckInSecrets)>, HealthOfficeError> {
-        let response = ConsentResponseIn::from_slice(bytes)?;
-        let entries = response.open(request, &self.keys.encryption)?;
-        entries
-            .into_iter()
-            .map(|e| {
-                let secrets = self.open_inner_record(&e.inner)?;
-                Ok((e, secrets))
-            })
-            .collect()
-    }
-
-    /// Erases daily private keys whose retention has ended.
-    pub fn purge(&mut self, now: UnixTime) {
-        self.daily_keys.retain(|_, (a, _)| now < a.retain_until());
-    }
-}
-
-/// Every (trace id, minute) of a shared history: 1,440 per shared day, computed by the office itself.
-pub fn trace_ids_of_history(share: &OpenedHistoryShare) -> Vec<(TraceId, UnixMinute)> {
-    share
-        .days
-        .iter()
-        .flat_map(|(day, secret)| day.minutes().map(move |m| (derive::guest_trace_id(secret, &share.user_id, m), m)))
-        .collect()
-}
+pub use error::{KeyError, TracingError};
+pub use office::{
+    CertificateRequest, DAILY_KEY_RETENTION_DAYS, DAILY_KEY_USE_DAYS, DailyKeyRotation, HealthOffice, ImportedKey,
+    MAX_HELD_KEYS, MAX_STATE_LEN, PurgeReport,
+};
+pub use state::StateError;
+pub use trace::{
+    ConsentedCheckIn, Contact, HistoryMatch, MAX_BADGE_DAYS, OpenedConsent, UnreadableCheckIn, match_check_ins,
+    match_trace_ids, trace_ids_of_badge, trace_ids_of_history,
+};

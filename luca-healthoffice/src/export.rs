@@ -1,0 +1,228 @@
+//! Export of traced contacts to JSON and to CSV that is safe to open in a spreadsheet.
+//!
+//! Every decrypted field is hostile input: a guest chooses its own contact
+//! data, and the protocol only guarantees it is valid UTF-8 within length
+//! limits and free of control and bidi characters — and an exporter must not
+//! rely even on that ([`Contact`] can be built by hand).
+//!
+//! Both formats have the same columns, in this order ([`COLUMNS`]):
+//!
+//! | column | content |
+//! |---|---|
+//! | `user_id`, `venue_id`, `trace_id` | 32 lowercase hex digits |
+//! | `checkin_minute` | the UTC minute number (Unix seconds / 60), decimal |
+//! | `checkin_utc` | the check-in minute as `YYYY-MM-DDTHH:MM:00Z` |
+//! | `table` | the table number, decimal, or empty |
+//! | `first_name`, `last_name`, `phone`, `email`, `street`, `house_number`, `postcode`, `city` | the decrypted contact fields |
+//!
+//! **JSON** ([`to_json`]): an array with one object per contact; every value
+//! is a JSON string (the empty string for no table), exactly the field's text
+//! (escaped by `serde_json`, nothing interpreted or changed); keys in column
+//! order; compact, no trailing newline.
+//!
+//! **CSV** ([`to_csv`], RFC 4180): a header row, then one row per contact;
+//! CRLF after every row; every field quoted, with `"` doubled. Each field is
+//! neutralised by [`csv_field`]:
+//!
+//! 1. **Formula prefix.** If the field's first character, or its first
+//!    character that is neither whitespace nor a character of step 2, is one
+//!    of `=` `+` `-` `@` TAB CR LF or a full-width `＝` `＋` `－` `＠`, the field
+//!    is prefixed with a single quote `'`, so spreadsheets show it as text
+//!    instead of evaluating it (DDE payloads like `=cmd|' /C calc'!A0`,
+//!    `@SUM(1+1)`). Phone numbers like `+49 …` are prefixed too.
+//! 2. **Invisible and control characters** are replaced by U+FFFD (`�`), so
+//!    the tampering stays visible: every control character (general category
+//!    Cc: U+0000–U+001F, U+007F–U+009F, including TAB, CR and LF — no field
+//!    spans lines), the bidi controls (U+061C, U+200E, U+200F,
+//!    U+202A–U+202E, U+2066–U+2069), U+FEFF, and the line and paragraph
+//!    separators U+2028, U+2029.
+//!
+//! Nothing else changes: other text, including very long fields, is kept
+//! exactly. The output has no byte-order mark (prepend U+FEFF when writing a
+//! file for a spreadsheet that needs one to detect UTF-8).
+//!
+//! The outputs contain personal data; where they go is the embedder's responsibility.
+
+use std::borrow::Cow;
+
+use crate::trace::Contact;
+use luca_protocol::time::UnixMinute;
+
+/// The columns of both formats, in order.
+pub const COLUMNS: [&str; 14] = [
+    "user_id",
+    "venue_id",
+    "trace_id",
+    "checkin_minute",
+    "checkin_utc",
+    "table",
+    "first_name",
+    "last_name",
+    "phone",
+    "email",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+];
+
+/// The cells of one contact, in column order.
+fn cells(c: &Contact) -> [Cow<'_, str>; 14] {
+    let f = &c.fields;
+    [
+        Cow::Owned(c.user_id.to_string()),
+        Cow::Owned(c.venue_id.to_string()),
+        Cow::Owned(c.trace_id.to_string()),
+        Cow::Owned(c.minute.0.to_string()),
+        Cow::Owned(utc_text(c.minute)),
+        Cow::Owned(c.table.map(|t| t.to_string()).unwrap_or_default()),
+        Cow::Borrowed(f.first_name.as_str()),
+        Cow::Borrowed(f.last_name.as_str()),
+        Cow::Borrowed(f.phone.as_str()),
+        Cow::Borrowed(f.email.as_str()),
+        Cow::Borrowed(f.street.as_str()),
+        Cow::Borrowed(f.house_number.as_str()),
+        Cow::Borrowed(f.postcode.as_str()),
+        Cow::Borrowed(f.city.as_str()),
+    ]
+}
+
+/// The contacts as a JSON array of objects whose values are all strings (see the module documentation).
+pub fn to_json(contacts: &[Contact]) -> String {
+    let mut out = String::from("[");
+    for (i, c) in contacts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('{');
+        for (j, (key, value)) in COLUMNS.iter().zip(cells(c)).enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&json_string(key));
+            out.push(':');
+            out.push_str(&json_string(&value));
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+/// A JSON string literal, escaped by `serde_json`.
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}
+
+/// The contacts as CSV safe to open in a spreadsheet (see the module documentation).
+pub fn to_csv(contacts: &[Contact]) -> String {
+    let mut out = String::new();
+    push_row(&mut out, COLUMNS.iter().map(|c| Cow::Borrowed(*c)));
+    for c in contacts {
+        push_row(&mut out, cells(c).into_iter());
+    }
+    out
+}
+
+fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = Cow<'a, str>>) {
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, &cell);
+    }
+    out.push_str("\r\n");
+}
+
+/// One CSV field, quoted and neutralised (rules 1 and 2 of the module documentation).
+///
+/// ```
+/// use luca_healthoffice::export::csv_field;
+/// assert_eq!(csv_field("Müller"), "\"Müller\"");
+/// assert_eq!(csv_field("=cmd|' /C calc'!A0"), "\"'=cmd|' /C calc'!A0\"");
+/// assert_eq!(csv_field("say \"hi\"\r\n"), "\"say \"\"hi\"\"\u{fffd}\u{fffd}\"");
+/// ```
+pub fn csv_field(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().saturating_add(3));
+    push_field(&mut out, value);
+    out
+}
+
+fn push_field(out: &mut String, value: &str) {
+    out.push('"');
+    if needs_quote_prefix(value) {
+        out.push('\'');
+    }
+    for c in value.chars() {
+        let c = if is_neutralised(c) { '\u{fffd}' } else { c };
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// Characters that start a formula (or, TAB/CR/LF, a cell a spreadsheet may re-parse).
+fn is_formula_trigger(c: char) -> bool {
+    matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{ff1d}' | '\u{ff0b}' | '\u{ff0d}' | '\u{ff20}')
+}
+
+/// Characters replaced by U+FFFD.
+fn is_neutralised(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+fn needs_quote_prefix(value: &str) -> bool {
+    let first = value.chars().next().is_some_and(is_formula_trigger);
+    let first_visible =
+        value.chars().find(|c| !c.is_whitespace() && !is_neutralised(*c)).is_some_and(is_formula_trigger);
+    first || first_visible
+}
+
+/// `YYYY-MM-DDTHH:MM:00Z` of a UTC minute (proleptic Gregorian calendar).
+fn utc_text(minute: UnixMinute) -> String {
+    let m = u64::from(minute.0);
+    let (days, of_day) = (m / 1440, m % 1440);
+    match civil_from_days(days) {
+        Some((y, mo, d)) => format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:00Z", of_day / 60, of_day % 60),
+        None => String::new(),
+    }
+}
+
+/// Year, month, day of a day number (days since 1970-01-01), after H. Hinnant's `civil_from_days`.
+fn civil_from_days(days: u64) -> Option<(u64, u64, u64)> {
+    let z = days.checked_add(719_468)?;
+    let era = z / 146_097;
+    let doe = z.checked_sub(era.checked_mul(146_097)?)?; // [0, 146096]
+    let yoe = doe.checked_sub(doe / 1460)?.checked_add(doe / 36_524)?.checked_sub(doe / 146_096)? / 365; // [0, 399]
+    let doy = doe.checked_sub(yoe.checked_mul(365)?.checked_add(yoe / 4)?.checked_sub(yoe / 100)?)?; // [0, 365]
+    let mp = doy.checked_mul(5)?.checked_add(2)? / 153; // [0, 11]
+    let d = doy.checked_sub(mp.checked_mul(153)?.checked_add(2)? / 5)?.checked_add(1)?; // [1, 31]
+    let month = if mp < 10 { mp.checked_add(3)? } else { mp.checked_sub(9)? }; // [1, 12]
+    let year = yoe.checked_add(era.checked_mul(400)?)?.checked_add(u64::from(month <= 2))?;
+    Some((year, month, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_text_exact() {
+        assert_eq!(utc_text(UnixMinute(0)), "1970-01-01T00:00:00Z");
+        // 2026-11-29T09:00:00Z = 1_795_942_800 s.
+        assert_eq!(utc_text(UnixMinute(1_795_942_800 / 60)), "2026-11-29T09:00:00Z");
+        // 2000-02-29T23:59 (leap day) = 951_868_740 s.
+        assert_eq!(utc_text(UnixMinute(951_868_740 / 60)), "2000-02-29T23:59:00Z");
+        // 2024-12-31T12:34 = 1_735_648_440 s.
+        assert_eq!(utc_text(UnixMinute(1_735_648_440 / 60)), "2024-12-31T12:34:00Z");
+        assert_eq!(utc_text(UnixMinute(u32::MAX)), "10136-02-16T04:15:00Z");
+    }
+}
