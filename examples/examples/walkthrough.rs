@@ -1,72 +1,223 @@
-//! The main job: an end-to-end luca run with in-memory stand-ins for the
-//! operator server.
+//! The main job: a town of guests, venues and health offices over two weeks,
+//! with an in-memory stand-in for the untrusted operator server.
 //!
-//! A trust anchor certifies a health office and the venue registrar; the
-//! office rotates its daily key; a venue is registered and its scanner
-//! checks in guests who show their QR codes; one guest tests positive and
-//! shares their history by TAN; the office computes the trace ids itself,
-//! finds the venue, sends a signed tracing request, the venue answers with a
-//! consent response bound to it, and the office decrypts and verifies the
-//! contact data of everyone who was there at the same time.
+//! A trust anchor certifies several health offices and the venue registrar.
+//! Every day one office rotates the daily key, signs its announcement and
+//! seals the private half to every other office. Venues are registered,
+//! print their QR codes and run scanners. Hundreds of guests check in —
+//! with the app at a scanner, by self check-in at a printed table QR, with a
+//! badge (guests without a phone) or as one-off guests without app or badge —
+//! and check out; a private meeting takes place. Then one guest tests
+//! positive: their office fetches the history by TAN, computes the trace ids
+//! itself, asks every venue in the history for consent, decrypts and verifies
+//! the contacts, exports them, and publishes a notification list that the
+//! guests' devices match.
 //!
-//! `cargo run --release --example walkthrough [-- --seed N --guests N]`
+//! The simulation knows who was really co-present with the infected guest, so
+//! it ends by comparing, on a line of exactly this form, and exits non-zero
+//! unless every co-present guest was traced and nobody else:
+//!
+//! `traced contacts: X of Y co-present guests, Z wrong`
+//!
+//! Options (flags or environment): `--seed N` (`LUCA_SEED`, default 2026),
+//! `--guests N` (`LUCA_GUESTS`, 300), `--badges N` (`LUCA_BADGES`, 12),
+//! `--no-app N` (`LUCA_NO_APP`, 20), `--venues N` (`LUCA_VENUES`, 10),
+//! `--offices N` (`LUCA_OFFICES`, 3), `--days N` (`LUCA_DAYS`, 14).
+//! QR codes are written as SVG under `target/walkthrough/`.
+//!
+//! `cargo run --release --example walkthrough [-- --seed N ...]`
 
-// A demo program: indexing into its own in-memory maps and small counters is fine here.
+// A demo program: indexing into its own in-memory tables and small counters is fine here.
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 use std::process::ExitCode;
 
-use luca_client::Guest;
-use luca_healthoffice::{HealthOffice, trace_ids_of_history};
-use luca_protocol::ids::{RegistrarId, TraceId, UserId};
-use luca_protocol::keys::{RegistrarKey, TrustAnchorKey};
-use luca_protocol::messages::checkin_record::CheckInRecordIn;
-use luca_protocol::messages::consent_response::ConsentResponseBuilder;
-use luca_protocol::messages::contact_data::{ContactDataIn, ContactFields};
-use luca_protocol::messages::tracing_request::{TracingRequestIn, TracingWindow};
+use luca_client::{BadgeOwner, Guest, OneOffGuest, ScannedVenue, SelfCheckIn};
+use luca_healthoffice::authority::{Registrar, TrustAnchor};
+use luca_healthoffice::{HealthOffice, export, match_check_ins};
+use luca_protocol::ids::{TraceId, UserId, VenueId};
+use luca_protocol::messages::checkout::MAX_STAY_SECS;
+use luca_protocol::messages::contact_data::ContactFields;
+use luca_protocol::messages::tracing_request::TracingWindow;
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::qr::render;
-use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncementIn;
-use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
+use luca_protocol::server;
+use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn};
+use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::tan::Tan;
-use luca_protocol::time::{UnixTime, Validity};
-use luca_venue::Venue;
+use luca_protocol::time::{UnixMinute, UnixTime, Validity};
+use luca_venue::{PrivateMeetingHost, Scanner, StoredCheckIn, Venue};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 
 type Error = Box<dyn std::error::Error>;
 
-struct Args {
+/// Where printed venue QR codes point.
+const HOST: &str = "luca.example";
+/// Opening hours: 10:00 to 22:00 UTC.
+const OPENS: u64 = 10 * 3600;
+const CLOSES: u64 = 22 * 3600;
+/// Output directory for QR codes and exports.
+const OUT: &str = "target/walkthrough";
+
+struct Config {
     seed: u64,
     guests: usize,
+    badges: usize,
+    no_app: usize,
+    venues: usize,
+    offices: usize,
+    days: u32,
 }
 
-fn args() -> Result<Args, Error> {
-    let mut a = Args { seed: 2026, guests: 40 };
+fn config() -> Result<Config, Error> {
+    fn env(name: &str, default: u64) -> Result<u64, Error> {
+        Ok(match std::env::var(name) {
+            Ok(v) => v.parse()?,
+            Err(_) => default,
+        })
+    }
+    let mut c = Config {
+        seed: env("LUCA_SEED", 2026)?,
+        guests: usize::try_from(env("LUCA_GUESTS", 300)?)?,
+        badges: usize::try_from(env("LUCA_BADGES", 12)?)?,
+        no_app: usize::try_from(env("LUCA_NO_APP", 20)?)?,
+        venues: usize::try_from(env("LUCA_VENUES", 10)?)?,
+        offices: usize::try_from(env("LUCA_OFFICES", 3)?)?,
+        days: u32::try_from(env("LUCA_DAYS", 14)?)?,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let v = it.next().ok_or("missing value")?;
+        let v = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
-            "--seed" => a.seed = v.parse()?,
-            "--guests" => a.guests = v.parse()?,
-            other => return Err(format!("unknown flag {other}").into()),
+            "--seed" => c.seed = v.parse()?,
+            "--guests" => c.guests = v.parse()?,
+            "--badges" => c.badges = v.parse()?,
+            "--no-app" => c.no_app = v.parse()?,
+            "--venues" => c.venues = v.parse()?,
+            "--offices" => c.offices = v.parse()?,
+            "--days" => c.days = v.parse()?,
+            other => return Err(format!("unknown option {other}").into()),
         }
     }
-    Ok(a)
+    if c.guests < 2 || c.venues == 0 || c.offices < 2 || c.days == 0 || c.days > 14 {
+        return Err("need at least 2 guests, 1 venue, 2 offices and 1 to 14 days".into());
+    }
+    Ok(c)
 }
 
+/// Invented but valid contact data for person `i`.
 fn fields(i: usize) -> ContactFields {
+    const FIRST: [&str; 8] = ["Erika", "Max", "Aylin", "Jonas", "Mia", "Lukas", "Zeynep", "Paul"];
+    const LAST: [&str; 6] = ["Mustermann", "Schmidt", "Yılmaz", "Müller", "Nowak", "Weber"];
     ContactFields {
-        first_name: format!("Guest{i}"),
-        last_name: "Example".into(),
-        phone: format!("+49 30 {:07}", 1_000_000 + i),
-        email: format!("guest{i}@example.org"),
-        street: "Heidestraße".into(),
-        house_number: format!("{}", i % 90 + 1),
-        postcode: "51147".into(),
-        city: "Köln".into(),
+        first_name: format!("{}{i}", FIRST[i % FIRST.len()]),
+        last_name: LAST[i % LAST.len()].to_owned(),
+        phone: format!("+49 221 {:07}", 1_000_000 + i),
+        email: format!("person{i}@example.org"),
+        street: "Heidestraße".to_owned(),
+        house_number: format!("{}", i % 120 + 1),
+        postcode: "51147".to_owned(),
+        city: "Köln".to_owned(),
     }
+}
+
+/// The untrusted operator server: it validates and stores what it is sent, using only
+/// `luca_protocol::server`, and never holds a secret.
+#[derive(Default)]
+struct OperatorServer {
+    contact_data: HashMap<UserId, Vec<u8>>,
+    records: Vec<StoredRecord>,
+    by_trace: HashMap<(VenueId, TraceId), usize>,
+    history_shares: HashMap<String, Vec<u8>>,
+    announcements: Vec<DailyKeyAnnouncement>,
+    rejected: usize,
+}
+
+struct StoredRecord {
+    venue_id: VenueId,
+    minute: UnixMinute,
+    bytes: Vec<u8>,
+    additional_data: Option<Vec<u8>>,
+    checkout: Option<UnixTime>,
+}
+
+impl OperatorServer {
+    fn register(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let data = server::contact_data(bytes, None)?;
+        self.contact_data.insert(data.user_id(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn check_in(&mut self, record: &[u8], additional: Option<&[u8]>, now: UnixTime) -> Result<(), Error> {
+        let r = server::check_in_record(record, now, 120)?;
+        let key = (r.venue_id(), r.trace_id());
+        if self.by_trace.contains_key(&key) {
+            self.rejected += 1;
+            return Err("duplicate trace id".into());
+        }
+        let additional_data = match additional {
+            Some(a) => Some(server::additional_data(a, &r)?.as_bytes().to_vec()),
+            None => None,
+        };
+        self.by_trace.insert(key, self.records.len());
+        self.records.push(StoredRecord {
+            venue_id: r.venue_id(),
+            minute: r.checkin_minute(),
+            bytes: record.to_vec(),
+            additional_data,
+            checkout: None,
+        });
+        Ok(())
+    }
+
+    fn check_out(&mut self, venue: VenueId, checkout: &[u8], now: UnixTime) -> Result<(), Error> {
+        let trace = luca_protocol::messages::checkout::CheckoutIn::from_slice(checkout)?.trace_id();
+        let idx = *self.by_trace.get(&(venue, trace)).ok_or("no such check-in")?;
+        let record = luca_protocol::messages::checkin_record::CheckInRecordIn::from_slice(&self.records[idx].bytes)?;
+        let c = server::checkout(checkout, &record, now)?;
+        self.records[idx].checkout = Some(c.checkout_at());
+        Ok(())
+    }
+
+    /// Venue-wide checkout by the owner (authenticated by the owner's session, not by the protocol).
+    fn close_venue(&mut self, venue: VenueId, at: UnixTime) {
+        for r in self.records.iter_mut().filter(|r| r.venue_id == venue && r.checkout.is_none()) {
+            r.checkout = Some(at);
+        }
+    }
+
+    fn stay(&self, venue: VenueId, trace: TraceId) -> Option<(UnixTime, UnixTime)> {
+        let r = &self.records[*self.by_trace.get(&(venue, trace))?];
+        let start = r.minute.start();
+        Some((start, r.checkout.unwrap_or(start.plus_secs(MAX_STAY_SECS))))
+    }
+
+    /// What the server hands a venue for a tracing request: its records in the window.
+    fn records_for(&self, venue: VenueId, window: &TracingWindow) -> Vec<StoredCheckIn> {
+        self.records
+            .iter()
+            .filter(|r| r.venue_id == venue && window.contains_minute(r.minute))
+            .map(|r| StoredCheckIn { record: r.bytes.clone(), additional_data: r.additional_data.clone() })
+            .collect()
+    }
+}
+
+/// Who a person is, as far as the simulation (not the protocol) knows.
+enum Person {
+    App(Box<Guest>),
+    Badge { owner: Box<BadgeOwner>, qr_text: String },
+    NoApp { fields: ContactFields },
+}
+
+/// Ground truth: one visit of one person.
+struct Visit {
+    person: usize,
+    venue: usize,
+    arrive: UnixTime,
+    depart: UnixTime,
 }
 
 fn main() -> ExitCode {
@@ -80,121 +231,330 @@ fn main() -> ExitCode {
     }
 }
 
+fn write(name: &str, contents: &str) -> Result<(), Error> {
+    std::fs::create_dir_all(OUT)?;
+    std::fs::write(Path::new(OUT).join(name), contents)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_lines)]
 fn run() -> Result<bool, Error> {
-    let args = args()?;
-    let mut rng = ChaCha20Rng::seed_from_u64(args.seed);
-    let t0 = UnixTime(1_795_942_800); // 2026-11-29T09:00:00Z
-    let year = Validity { not_before: t0.minus_secs(86_400), not_after: t0.plus_secs(365 * 86_400) };
+    let cfg = config()?;
+    let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed);
+    let start_day = UnixTime(1_795_910_400).day(); // 2026-11-29
+    let t0 = start_day.start();
+    let end = start_day.plus_days(cfg.days + 1).start();
+    let term = Validity { not_before: t0.minus_secs(86_400), not_after: t0.plus_secs(365 * 86_400) };
+    let mut server = OperatorServer::default();
 
-    // Trust anchor, registrar, health office.
-    let anchor = TrustAnchorKey::generate(&mut rng);
-    let _registrar = RegistrarKey::generate(&mut rng);
-    let _registrar_id = RegistrarId::random(&mut rng);
-    let mut office = HealthOffice::generate(&mut rng);
-    let cert = HealthOfficeCertificate::issue(
-        &anchor,
-        office.id(),
-        "Gesundheitsamt Köln",
-        &office.signing_public_key(),
-        &office.encryption_public_key(),
-        year,
-    )?;
-    // Everyone verifies the certificate against the pinned trust anchor.
-    let cert = HealthOfficeCertificateIn::from_slice(cert.as_bytes())?.verify(&anchor.public_key(), t0)?;
-    println!("health office certified: {}", cert.name());
+    // --- Trust anchor, registrar, health offices -------------------------------------
+    let anchor = TrustAnchor::generate(&mut rng);
+    let mut registrar = Registrar::generate(&mut rng);
+    let reg_cert = anchor.certify_registrar(&registrar.registration_request("luca Venue Registrar")?, term)?;
+    registrar.install_certificate(reg_cert.as_bytes(), &anchor.public_key(), t0)?;
+    let registrar_cert = registrar.certificate().ok_or("registrar not certified")?.clone();
 
-    // Daily key: rotated, announced, verified by scanners and apps.
-    office.install_certificate(cert.as_bytes(), &anchor.public_key(), t0)?;
-    let rotation = office.rotate_daily_key(&mut rng, t0, &[])?;
-    let daily = DailyKeyAnnouncementIn::from_slice(rotation.announcement.as_bytes())?.verify(&cert, t0)?;
-
-    // A venue and its scanner; the in-memory server stores records by venue.
-    let venue = Venue::generate(&mut rng);
-    let mut scanner = venue.scanner();
-    scanner.add_daily_key(daily.clone());
-    let mut server_records: Vec<Vec<u8>> = Vec::new();
-    let mut server_contact_data: HashMap<UserId, Vec<u8>> = HashMap::new();
-
-    // Guests register and check in over two hours; the ground truth is kept.
-    let mut guests = Vec::new();
-    for i in 0..args.guests {
-        let reg = Guest::register(&mut rng, &fields(i), DeviceType::Android, t0)?;
-        server_contact_data.insert(reg.guest.user_id(), reg.contact_data.as_bytes().to_vec());
-        guests.push(reg.guest);
+    let mut offices = Vec::new();
+    let mut certs: Vec<HealthOfficeCertificate> = Vec::new();
+    for i in 0..cfg.offices {
+        let mut office = HealthOffice::generate(&mut rng);
+        let cert = anchor.certify_health_office(&office.certificate_request(&format!("Gesundheitsamt {i}"))?, term)?;
+        office.install_certificate(cert.as_bytes(), &anchor.public_key(), t0)?;
+        certs.push(cert);
+        offices.push(office);
     }
-    let mut visits: BTreeMap<usize, (UnixTime, UnixTime)> = BTreeMap::new();
-    for (i, guest) in guests.iter_mut().enumerate() {
-        let arrive = t0.plus_secs(60 * u64::from(rng.next_u32() % 180));
-        let code = guest.check_in_code(&mut rng, &daily, arrive)?;
-        let record = scanner.scan(&mut rng, &code.text(), arrive.plus_secs(5))?.record;
-        server_records.push(record.as_bytes().to_vec());
-        visits.insert(i, (arrive, arrive.plus_secs(45 * 60)));
+    println!("trust anchor certified {} health offices and the registrar", offices.len());
+
+    // Badge key (long-lived), rotated by office 0 and shared with the others.
+    let now = t0.plus_secs(8 * 3600);
+    let rotation = offices[0].rotate_badge_key(&mut rng, luca_protocol::ids::BadgeKeyId(1), now, &certs)?;
+    for share in &rotation.shares {
+        let to = offices.iter().position(|o| o.id() == share.recipient()).ok_or("unknown recipient")?;
+        offices[to].import_key_share(share.as_bytes(), rotation.announcement.as_bytes(), &certs[0], now)?;
+    }
+    let badge_key = DailyKeyAnnouncementIn::from_slice(rotation.announcement.as_bytes())?.verify(&certs[0], now)?;
+
+    // --- Venues, scanners, printed QR codes --------------------------------------------
+    let mut venues = Vec::new();
+    let mut scanners: Vec<Scanner> = Vec::new();
+    for i in 0..cfg.venues {
+        let mut venue = Venue::generate(&mut rng);
+        let req = venue.registration_request(&format!("Café {i}"), Some(12));
+        let descriptor = registrar.register_venue(req.venue_id, &req.name, &req.venue_key, req.table_count, term)?;
+        venue.install_descriptor(descriptor.as_bytes(), &registrar_cert, t0)?;
+        scanners.push(venue.scanner().with_registrar(registrar_cert.clone()));
+        venues.push(venue);
+    }
+    write("venue-table-3.svg", &render::render_svg(&venues[0].printed_qr(HOST, Some(3))?.to_url())?)?;
+
+    // --- People ---------------------------------------------------------------------------
+    let mut people: Vec<Person> = Vec::new();
+    let mut person_of: HashMap<UserId, usize> = HashMap::new();
+    for i in 0..cfg.guests {
+        let device = if i % 2 == 0 { DeviceType::Android } else { DeviceType::Ios };
+        let reg = Guest::register(&mut rng, &fields(i), device, t0)?;
+        server.register(reg.contact_data.as_bytes())?;
+        person_of.insert(reg.guest.user_id(), people.len());
+        people.push(Person::App(Box::new(reg.guest)));
+    }
+    for i in 0..cfg.badges {
+        // The registrar issues the badge; its owner personalises it with the printed serial.
+        let issued = registrar.issue_badge(&mut rng, &badge_key, now)?;
+        let owner = BadgeOwner::from_serial(&issued.serial.to_printed())?;
+        let data = owner.personalise(&mut rng, &fields(cfg.guests + i), now)?;
+        server.register(data.as_bytes())?;
         if i == 0 {
-            std::fs::create_dir_all("target/walkthrough")?;
-            std::fs::write("target/walkthrough/guest-qr.svg", render::render_svg(&code.text())?)?;
-            println!("guest QR ({} chars, version {}):", code.text().len(), render::qr_version(&code.text())?);
-            println!("{}", render::render_terminal(&code.text())?);
+            write("badge.svg", &render::render_svg(&issued.qr.to_base32())?)?;
+        }
+        person_of.insert(owner.user_id(), people.len());
+        people.push(Person::Badge { owner: Box::new(owner), qr_text: issued.qr.to_base32() });
+    }
+    for i in 0..cfg.no_app {
+        people.push(Person::NoApp { fields: fields(cfg.guests + cfg.badges + i) });
+    }
+    println!(
+        "{} guests with the app, {} with badges, {} without either; {} venues",
+        cfg.guests,
+        cfg.badges,
+        cfg.no_app,
+        venues.len()
+    );
+
+    // --- Two weeks of check-ins ----------------------------------------------------------
+    let mut visits: Vec<Visit> = Vec::new();
+    let mut daily_keys: BTreeMap<u32, DailyKeyAnnouncement> = BTreeMap::new();
+    let mut self_check_ins = 0usize;
+    for d in 0..=cfg.days {
+        let day = start_day.plus_days(d);
+        let morning = day.start().plus_secs(8 * 3600);
+        // One office rotates today's daily key and seals it to all others.
+        let issuer = usize::try_from(d)? % offices.len();
+        let rotation = offices[issuer].rotate_daily_key(&mut rng, morning, &certs)?;
+        for share in &rotation.shares {
+            let to = offices.iter().position(|o| o.id() == share.recipient()).ok_or("unknown recipient")?;
+            offices[to].import_key_share(
+                share.as_bytes(),
+                rotation.announcement.as_bytes(),
+                &certs[issuer],
+                morning,
+            )?;
+        }
+        // Apps, scanners and the server verify the announcement through the issuer's certificate.
+        let daily = server::daily_key_announcement(rotation.announcement.as_bytes(), &certs[issuer], morning)?;
+        for s in &mut scanners {
+            s.add_daily_key(daily.clone());
+        }
+        server.announcements.push(daily.clone());
+        daily_keys.insert(d, daily.clone());
+        if d == cfg.days {
+            break; // the day of the positive test: no more visits
+        }
+
+        for (p, person) in people.iter_mut().enumerate() {
+            // The infected guest (person 0) goes out every day; the others on about half of the days.
+            if p != 0 && rng.next_u32() % 100 >= 50 {
+                continue;
+            }
+            let v = usize::try_from(rng.next_u32())? % venues.len();
+            let arrive_min = OPENS / 60 + u64::from(rng.next_u32()) % ((CLOSES - OPENS) / 60 - 180);
+            let arrive = day.start().plus_secs(arrive_min * 60);
+            let stay = 60 * (20 + u64::from(rng.next_u32() % 130));
+            let mut depart = arrive.plus_secs(stay);
+            let venue_id = venues[v].venue_id();
+            match person {
+                Person::App(guest) => {
+                    let (trace_minute, record_ok) = if rng.next_u32() % 10 < 7 {
+                        // At the scanner: the guest shows the QR, the scanner seals the record.
+                        let code = guest.check_in_code(&mut rng, &daily, arrive)?;
+                        let scan = scanners[v].scan(&mut rng, &code.text(), arrive.plus_secs(4))?;
+                        if p == 0 && d == 0 {
+                            write("guest-qr.svg", &code.svg()?)?;
+                            println!(
+                                "guest QR ({} chars, version {}):",
+                                code.text().len(),
+                                render::qr_version(&code.text())?
+                            );
+                            println!("{}", render::render_terminal(&code.text())?);
+                        }
+                        (code.minute, server.check_in(scan.record.as_bytes(), None, arrive.plus_secs(5)))
+                    } else {
+                        // Self check-in at a printed table QR, verified through the registrar.
+                        let table = 1 + (rng.next_u32() % 12) as u16;
+                        let url = venues[v].printed_qr(HOST, Some(table))?.to_url();
+                        let ScannedVenue::Venue(venue) = Guest::scan_venue_qr(&url, &registrar_cert, arrive)? else {
+                            return Err("a registered venue scanned as a private meeting".into());
+                        };
+                        let SelfCheckIn { record, additional_data, minute, .. } =
+                            guest.self_check_in(&mut rng, &venue, &daily, arrive)?;
+                        self_check_ins += 1;
+                        let additional = additional_data.as_ref().map(|a| a.as_bytes());
+                        (minute, server.check_in(record.as_bytes(), additional, arrive.plus_secs(5)))
+                    };
+                    record_ok?;
+                    let checkout = guest.checkout(trace_minute, depart)?;
+                    server.check_out(venue_id, &checkout.to_bytes(), depart)?;
+                }
+                Person::Badge { owner, qr_text } => {
+                    let scan = scanners[v].scan(&mut rng, qr_text, arrive.plus_secs(4))?;
+                    server.check_in(scan.record.as_bytes(), None, arrive.plus_secs(5))?;
+                    let checkout = owner.checkout(scan.minute, depart);
+                    server.check_out(venue_id, &checkout.to_bytes(), depart)?;
+                }
+                Person::NoApp { fields } => {
+                    // A one-off identity for this visit only; the venue checks everyone out at closing.
+                    let target = (venue_id, venues[v].public_key());
+                    let one = OneOffGuest::check_in(&mut rng, fields, &daily, target, arrive)?;
+                    server.register(one.contact_data.as_bytes())?;
+                    person_of.insert(one.contact_data.user_id(), p);
+                    server.check_in(one.record.as_bytes(), None, arrive.plus_secs(5))?;
+                    depart = day.start().plus_secs(CLOSES);
+                }
+            }
+            visits.push(Visit { person: p, venue: v, arrive, depart });
+        }
+        for (venue, scanner) in venues.iter().zip(scanners.iter_mut()) {
+            let closing = venue.checkout_all(day.start().plus_secs(CLOSES));
+            server.close_venue(closing.venue_id, closing.at);
+            scanner.purge(day.start().plus_secs(CLOSES));
         }
     }
-    println!("{} check-ins stored by the server", server_records.len());
+    println!(
+        "{} check-ins over {} days ({} self check-ins, {} refused by the server)",
+        server.records.len(),
+        cfg.days,
+        self_check_ins,
+        server.rejected
+    );
 
-    // Guest 0 tests positive: shares the history, reads the TAN to the office.
-    let infected = 0usize;
-    let later = t0.plus_secs(3 * 86_400);
-    let share = guests[infected].share_history(&mut rng, &daily, later)?;
+    // --- A private meeting: the host learns the names, and only the host ---------------
+    let meeting_day = start_day.plus_days(cfg.days / 2);
+    let host = PrivateMeetingHost::new(
+        &mut rng,
+        "Birthday at Erika's",
+        Validity { not_before: meeting_day.start(), not_after: meeting_day.plus_days(1).start() },
+    )?;
+    let meeting_url = host.qr(HOST)?.to_url();
+    write("private-meeting.svg", &render::render_svg(&meeting_url)?)?;
+    let at = meeting_day.start().plus_secs(19 * 3600);
+    let meeting_key = &daily_keys[&(cfg.days / 2)];
+    let mut meeting_records = Vec::new();
+    for p in 1..people.len().min(7) {
+        if let Person::App(guest) = &mut people[p] {
+            let ScannedVenue::PrivateMeeting(meeting) = Guest::scan_venue_qr(&meeting_url, &registrar_cert, at)? else {
+                return Err("a private meeting scanned as a venue".into());
+            };
+            let f = fields(p);
+            let c = guest.check_in_private_meeting(
+                &mut rng,
+                &meeting,
+                meeting_key,
+                &format!("{} {}", f.first_name, f.last_name),
+                at,
+            )?;
+            meeting_records.push(StoredCheckIn {
+                record: c.record.as_bytes().to_vec(),
+                additional_data: c.additional_data.map(|a| a.as_bytes().to_vec()),
+            });
+        }
+    }
+    let names = host.read_guests(&meeting_records).iter().filter(|g| g.name.is_some()).count();
+    println!("private meeting: the host read {names} guest names");
+
+    // --- Person 0 tests positive and shares their history by TAN -------------------------
+    let positive = start_day.plus_days(cfg.days).start().plus_secs(9 * 3600);
+    let Person::App(infected) = &people[0] else { return Err("person 0 has the app".into()) };
+    let infected_user = infected.user_id();
+    let share = infected.share_history(&mut rng, &daily_keys[&cfg.days], positive)?;
+    server::history_share(share.as_bytes(), &server.announcements, positive)?;
     let tan = Tan::generate(&mut rng);
-    let mut server_shares = HashMap::new();
-    server_shares.insert(tan.to_string(), share.as_bytes().to_vec());
-    println!("history shared, TAN {tan}");
-    let opened = office.open_history_share(&server_shares[&Tan::parse(&tan.to_string())?.to_string()])?;
-    // The office computes the trace ids itself and matches them against the records.
-    let history: HashMap<TraceId, _> = trace_ids_of_history(&opened).into_iter().collect();
-    let mut windows = Vec::new();
-    for bytes in &server_records {
-        let record = CheckInRecordIn::from_slice(bytes)?;
-        if let Some(minute) = history.get(&record.trace_id()) {
-            windows.push((record.venue_id(), minute.start()));
-        }
-    }
-    println!("office found {} check-in(s) of the infected guest", windows.len());
+    server.history_shares.insert(tan.to_string(), share.as_bytes().to_vec());
+    let read_out = tan.to_string().to_lowercase(); // read aloud on the phone, typed by the office
+    let office = &offices[1];
+    let office_cert = &certs[1];
+    let history = office.fetch_history(&read_out, |t| server.history_shares.get(&t.to_string()).cloned())?;
+    println!("history shared with TAN {tan}: {} days of tracing secrets", history.days.len());
 
-    // Tracing request to the venue for the window around each visit.
-    let mut traced: BTreeSet<UserId> = BTreeSet::new();
-    for (venue_id, at) in windows {
-        let window = TracingWindow { from: at.minus_secs(45 * 60 - 60), to: at.plus_secs(45 * 60) };
-        let request = office.request_tracing(&mut rng, venue_id, window, later, 86_400)?;
-        // The venue verifies the request and consents.
-        let verified = TracingRequestIn::from_slice(request.as_bytes())?.verify(&cert, venue.venue_id(), later)?;
-        let mut builder = ConsentResponseBuilder::new(&verified, &cert)?;
-        for bytes in &server_records {
-            let record = CheckInRecordIn::from_slice(bytes)?;
-            let t = record.checkin_minute().start();
-            if record.venue_id() == venue.venue_id() && verified.window().contains(t) {
-                let inner = venue.open_record(&record)?;
-                builder.add(&mut rng, record.trace_id(), record.checkin_minute(), &inner, None)?;
+    // The office computes the trace ids itself and matches the server's records.
+    let matches = match_check_ins(&history, server.records.iter().map(|r| r.bytes.as_slice()));
+    println!("the office found {} check-ins of the infected guest", matches.len());
+
+    // --- Consent, decryption, export --------------------------------------------------------
+    let venue_index: HashMap<VenueId, usize> = venues.iter().enumerate().map(|(i, v)| (v.venue_id(), i)).collect();
+    let mut contacts = Vec::new();
+    let mut accessed: Vec<TraceId> = Vec::new();
+    let mut traced: BTreeSet<usize> = BTreeSet::new();
+    for m in &matches {
+        let (a0, a1) = server.stay(m.venue_id, m.trace_id).ok_or("matched record vanished")?;
+        // Everyone who checked in between the start of that day and the infected guest's checkout.
+        let window = TracingWindow { from: a0.day().start(), to: a1.plus_secs(1) };
+        let request = office.request_tracing(&mut rng, m.venue_id, window, positive, 86_400)?;
+        server::tracing_request(request.as_bytes(), office_cert, positive)?;
+        let venue = &venues[*venue_index.get(&m.venue_id).ok_or("unknown venue")?];
+        let stored = server.records_for(m.venue_id, &window);
+        let answer = venue.answer_tracing_request(&mut rng, request.as_bytes(), office_cert, &stored, positive)?;
+        for response in &answer.responses {
+            server::consent_response(response.as_bytes(), &request)?;
+            let opened = office.open_consent_response(response.as_bytes(), &request)?;
+            for check_in in &opened.check_ins {
+                if check_in.secrets.user_id == infected_user {
+                    continue;
+                }
+                // Co-present: the stays overlap (check-in and checkout times are server metadata).
+                let (b0, b1) = server.stay(check_in.venue_id, check_in.trace_id).ok_or("unknown record")?;
+                if !(b0 < a1 && a0 < b1) {
+                    continue;
+                }
+                let data = server.contact_data.get(&check_in.secrets.user_id).ok_or("no contact data")?;
+                let contact = office.decrypt_contact(data, check_in)?;
+                traced.insert(*person_of.get(&contact.user_id).ok_or("unknown person")?);
+                accessed.push(check_in.trace_id);
+                contacts.push(contact);
             }
         }
-        let response = builder.finish();
-        // The office opens the consent response and decrypts the contacts.
-        for check_in in office.open_consent_response(response.as_bytes(), &request)?.check_ins {
-            let secrets = check_in.secrets;
-            let data = ContactDataIn::from_slice(&server_contact_data[&secrets.user_id])?;
-            let contact = data.open(&secrets.user_id, &secrets.data_secret)?;
-            if contact.user_id != guests[infected].user_id() {
-                traced.insert(contact.user_id);
-            }
+    }
+    write("contacts.json", &export::to_json(&contacts))?;
+    write("contacts.csv", &export::to_csv(&contacts))?;
+    println!("{} contacts decrypted, verified and exported to {OUT}/contacts.{{json,csv}}", contacts.len());
+
+    // --- Notifications: every guest's device checks the signed list --------------------
+    let warned: Vec<(TraceId, u8)> = accessed.iter().map(|t| (*t, 2)).collect();
+    let list = office.notification_list(&mut rng, &accessed, &warned, positive)?;
+    let list = server::notification_list(list.as_bytes(), office_cert, positive)?;
+    let mut warned_devices = 0usize;
+    for person in &people {
+        if let Person::App(guest) = person
+            && guest.user_id() != infected_user
+            && !guest.check_notifications(&list).is_empty()
+        {
+            warned_devices += 1;
         }
     }
 
-    // Ground truth: who overlapped with the infected guest's visit.
-    let (a0, a1) = visits[&infected];
-    let truth: BTreeSet<UserId> = visits
-        .iter()
-        .filter(|(i, (b0, b1))| **i != infected && *b0 < a1 && a0 < *b1)
-        .map(|(i, _)| guests[*i].user_id())
-        .collect();
+    // --- Erasure: two days after the last retention period, nothing is left -------------
+    let purged = offices.iter_mut().map(|o| o.purge(end.plus_secs(30 * 86_400)).daily_keys_erased).sum::<usize>();
+
+    // --- Ground truth ---------------------------------------------------------------------
+    let mut truth: BTreeSet<usize> = BTreeSet::new();
+    for a in visits.iter().filter(|v| v.person == 0) {
+        for b in visits.iter().filter(|b| b.person != 0 && b.venue == a.venue) {
+            if b.arrive.minute().start() < a.depart && a.arrive.minute().start() < b.depart {
+                truth.insert(b.person);
+            }
+        }
+    }
+    let app_truth = truth.iter().filter(|p| matches!(people[**p], Person::App(_))).count();
+    let badge_truth = truth.iter().filter(|p| matches!(people[**p], Person::Badge { .. })).count();
+    println!(
+        "co-present with the infected guest: {app_truth} app guests, {badge_truth} badge holders, {} guests without app or badge",
+        truth.len() - app_truth - badge_truth
+    );
+    println!(
+        "notification list: {} hashes; {warned_devices} of {app_truth} co-present app guests were warned on their device",
+        list.hashes().len()
+    );
+    println!("retention: {purged} expired daily private keys erased by the offices");
     let found = traced.intersection(&truth).count();
     let wrong = traced.difference(&truth).count();
     println!("traced contacts: {found} of {} co-present guests, {wrong} wrong", truth.len());
-    Ok(found == truth.len() && wrong == 0 && !truth.is_empty())
+    Ok(found == truth.len() && wrong == 0 && !truth.is_empty() && warned_devices == app_truth)
 }
