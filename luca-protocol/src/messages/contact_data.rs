@@ -98,7 +98,8 @@ pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
 ///
 /// No field may contain a control character (U+0000–U+001F, U+007F–U+009F),
 /// a bidi control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or
-/// U+FEFF. Text is not Unicode-normalised. Text that looks like a spreadsheet
+/// U+FEFF, and every field must be in Unicode Normalization Form C (checked first, over all fields;
+/// [`ContactData::seal`] normalises before validating). Text that looks like a spreadsheet
 /// formula (`=cmd|…`) is valid here: neutralising it is the exporter's job.
 #[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct ContactFields {
@@ -135,6 +136,11 @@ impl ContactFields {
     /// # Errors
     /// [`DecodeError::InvalidField`] naming the first offending field.
     pub fn validate(&self) -> Result<(), DecodeError> {
+        for (value, field) in self.named() {
+            if !unicode_normalization::is_nfc(value) {
+                return Err(DecodeError::InvalidField { field });
+            }
+        }
         check_text(&self.first_name, "first_name", 1, 64)?;
         check_text(&self.last_name, "last_name", 1, 64)?;
         check_phone(&self.phone)?;
@@ -143,6 +149,39 @@ impl ContactFields {
         check_text(&self.house_number, "house_number", 0, 16)?;
         check_text(&self.postcode, "postcode", 0, 16)?;
         check_text(&self.city, "city", 0, 64)
+    }
+
+    /// Every field with its name, in plaintext order.
+    fn named(&self) -> [(&str, &'static str); 8] {
+        [
+            (&self.first_name, "first_name"),
+            (&self.last_name, "last_name"),
+            (&self.phone, "phone"),
+            (&self.email, "email"),
+            (&self.street, "street"),
+            (&self.house_number, "house_number"),
+            (&self.postcode, "postcode"),
+            (&self.city, "city"),
+        ]
+    }
+
+    /// The same fields in Unicode Normalization Form C (UAX #15), which the
+    /// protocol requires. [`ContactData::seal`] applies it before validating,
+    /// so text typed in decomposed form (as some keyboards and file systems
+    /// produce it) is accepted; a health office rejects non-NFC fields.
+    pub fn to_nfc(&self) -> ContactFields {
+        use unicode_normalization::UnicodeNormalization as _;
+        let n = |s: &str| s.nfc().collect::<String>();
+        ContactFields {
+            first_name: n(&self.first_name),
+            last_name: n(&self.last_name),
+            phone: n(&self.phone),
+            email: n(&self.email),
+            street: n(&self.street),
+            house_number: n(&self.house_number),
+            postcode: n(&self.postcode),
+            city: n(&self.city),
+        }
     }
 
     /// The plaintext: CBOR `[1, first_name, last_name, phone, email, street, house_number, postcode, city]`.
@@ -389,6 +428,7 @@ impl ContactData {
         fields: &ContactFields,
         updated_at: UnixTime,
     ) -> Result<Self, SealError> {
+        let fields = fields.to_nfc();
         fields.validate()?;
         let pt = fields.to_plaintext();
         let mut nonce = [0u8; AEAD_NONCE_LEN];
@@ -557,6 +597,24 @@ mod tests {
     }
 
     type Mutation = (fn(&mut ContactFields), &'static str);
+
+    #[test]
+    fn contact_fields_must_be_nfc() {
+        let mut f = fields();
+        f.city = "Ko\u{308}ln".into(); // "Köln" with a combining diaeresis (NFD)
+        assert_eq!(f.validate(), Err(DecodeError::InvalidField { field: "city" }));
+        let n = f.to_nfc();
+        assert_eq!(n.city, "K\u{f6}ln");
+        assert_eq!(n.validate(), Ok(()));
+        // Sealing normalises, so decomposed input is accepted and opens as NFC.
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let key = GuestSigningKey::generate(&mut rng);
+        let uid = UserId::random(&mut rng);
+        let ds = DataSecret::random(&mut rng);
+        let sealed = ContactData::seal(&mut rng, &key, uid, &ds, &f, UnixTime(1_000)).unwrap();
+        let opened = ContactDataIn::from_slice(sealed.as_bytes()).unwrap().open(&uid, &ds).unwrap();
+        assert_eq!(opened.fields.city, "K\u{f6}ln");
+    }
 
     #[test]
     fn validate_limits() {

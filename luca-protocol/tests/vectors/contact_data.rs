@@ -447,13 +447,14 @@ pub fn generate() -> Topic {
             cose_sign(CONTENT_TYPE, &g.sk_bytes, payload_of(1, g.user.as_bytes(), &g.guest_key, NOW.0, &nonce, &ct));
         (bytes, pt)
     };
-    let hostile: [(&str, u64, [&str; 8]); 6] = [
+    let hostile: [(&str, u64, [&str; 8]); 7] = [
         ("plaintext_control_char_in_last_name", 1, ["Erika", "Muster\nmann", "0301234567", "", "", "", "", ""]),
         ("plaintext_bidi_override_in_city", 1, ["Erika", "Mustermann", "0301234567", "", "", "", "", "\u{202e}nlöK"]),
         ("plaintext_nul_in_email", 1, ["Erika", "Mustermann", "0301234567", "a\u{0}@b", "", "", "", ""]),
         ("plaintext_phone_with_letters", 1, ["Erika", "Mustermann", "=1+1", "", "", "", "", ""]),
         ("plaintext_empty_first_name", 1, ["", "Mustermann", "0301234567", "", "", "", "", ""]),
         ("plaintext_wrong_version", 2, FULL),
+        ("plaintext_city_not_nfc", 1, ["Erika", "Mustermann", "0301234567", "", "", "", "", "Ko\u{308}ln"]),
     ];
     for (name, version, f) in hostile {
         let (bytes, pt) = raw(&mut rng, version, &f);
@@ -490,6 +491,7 @@ pub fn generate() -> Topic {
         ("validate_phone_too_short", ["E", "M", "12", "", "", "", "", ""]),
         ("validate_phone_two_digits", ["E", "M", "+(1) 2", "", "", "", "", ""]),
         ("validate_empty_last_name", ["E", "", "030123", "", "", "", "", ""]),
+        ("validate_city_not_nfc", ["E", "M", "030123", "", "", "", "", "Ko\u{308}ln"]),
     ];
     for (name, f) in invalid {
         let err = contact_fields(&f).validate().unwrap_err();
