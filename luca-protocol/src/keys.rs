@@ -201,11 +201,23 @@ mod tests {
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
 
+    fn hex_of(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
     #[test]
     fn private_keys_are_redacted() {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
         assert_eq!(format!("{:?}", DailyPrivateKey::generate(&mut rng)), "DailyPrivateKey(<redacted>)");
         assert_eq!(format!("{:?}", GuestSigningKey::generate(&mut rng)), "GuestSigningKey(<redacted>)");
+        assert_eq!(format!("{:?}", TrustAnchorKey::generate(&mut rng)), "TrustAnchorKey(<redacted>)");
+        assert_eq!(format!("{:?}", RegistrarKey::generate(&mut rng)), "RegistrarKey(<redacted>)");
+        assert_eq!(format!("{:?}", HostSigningKey::generate(&mut rng)), "HostSigningKey(<redacted>)");
+        assert_eq!(format!("{:?}", BadgePrivateKey::generate(&mut rng)), "BadgePrivateKey(<redacted>)");
+        assert_eq!(format!("{:?}", VenuePrivateKey::generate(&mut rng)), "VenuePrivateKey(<redacted>)");
+        // No private key's Debug shows its scalar.
+        let k = DailyPrivateKey::generate(&mut rng);
+        assert!(!format!("{k:?}").contains(&hex_of(k.to_bytes().as_slice())));
         let m = HealthOfficeMasterKeys::generate(&mut rng);
         assert_eq!(
             format!("{m:?}"),

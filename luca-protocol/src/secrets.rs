@@ -126,6 +126,12 @@ mod tests {
         assert_eq!(format!("{t:?}"), "DailyTracingSecret(<redacted>)");
         let p = CheckoutProof::from_slice(&[0x22; 32]).unwrap();
         assert_eq!(format!("{p:#?}"), "CheckoutProof(<redacted>)");
+        let k = ContactDataKey::from_slice(&[0x33; 16]).unwrap();
+        assert_eq!(format!("{k:?}"), "ContactDataKey(<redacted>)");
+        let b = BadgeSeed::from_slice(&[0x44; 32]).unwrap();
+        assert_eq!(format!("{b:?}"), "BadgeSeed(<redacted>)");
+        let tk = BadgeTraceKey::from_slice(&[0x55; 16]).unwrap();
+        assert_eq!(format!("{tk:?}"), "BadgeTraceKey(<redacted>)");
     }
 
     #[test]
