@@ -20,7 +20,8 @@
 //! | venue owner | open records, consent to a tracing request | [`messages::checkin_record::CheckInRecordIn::open`], [`messages::tracing_request::TracingRequestIn::verify`], [`messages::consent_response::ConsentResponseBuilder`] |
 //! | health office | certificates, daily keys and their shares | [`signed::health_office_certificate`], [`signed::daily_key_announcement`], [`messages::key_share`] |
 //! | health office | tracing | [`messages::history_share::HistoryShareIn::open`], [`messages::tracing_request::TracingRequest::sign`], [`messages::consent_response::ConsentResponseIn::open`], [`messages::notification_list::NotificationList::build`] |
-//! | server | validate what it receives, without any secret | every `XxxIn::from_slice`, signature checks (`verify`), [`messages::checkin_record::CheckInRecordIn::check_freshness`], [`messages::checkout::CheckoutIn::verify`], [`messages::contact_data::ContactDataIn::is_update_of`], [`tan::Tan::parse`] |
+//! | server | validate what it receives, without any secret | [`server`] (one function per message: structure, signatures and chains, freshness, checkout proofs, bindings to stored records), [`tan::Tan::parse`] |
+//! | badge issuer, badge owner | the printed serial and every secret derived from it | [`badge_serial::BadgeSerial`], [`signed::badge_attestation::BadgeAttestation::issue`], [`qr::badge::BadgeQr`] |
 //! | anyone | render a QR code | [`qr::render`] |
 //!
 //! Every decoder is total: size cap first, version first, exact lengths, no
