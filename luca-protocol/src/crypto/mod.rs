@@ -19,10 +19,24 @@
 //! | [`EcSecret::sign`] / [`EcPublic::verify`] | ECDSA P-256 / SHA-256, 64-byte `r‖s` |
 //! | [`hpke_seal`] / [`hpke_open`] | HPKE base mode, suite 0x0010/0x0001/0x0001 |
 //! | [`argon2id`] | Argon2id (RFC 9106) |
+//!
+//! Backends: `rustcrypto` (the default, pure Rust, every target) and, with the cargo feature `aws-lc`, `awslc`
+//! (AWS-LC through `aws-lc-rs`; RFC 6979 signing and Argon2id stay on RustCrypto there, see that module). Both give
+//! byte-identical outputs; the third-party vectors and the protocol vectors run under both (`.ci/run`).
 
+// Under `aws-lc` the RustCrypto backend still provides signing, Argon2id and SEC1 encodings to the native one, and
+// serves as the reference of the cross-backend tests; the rest of it is then unused.
+#[cfg_attr(feature = "aws-lc", allow(dead_code, unused_imports))]
 mod rustcrypto;
 
+#[cfg(not(feature = "aws-lc"))]
 pub(crate) use rustcrypto::*;
+
+#[cfg(feature = "aws-lc")]
+mod awslc;
+
+#[cfg(feature = "aws-lc")]
+pub(crate) use awslc::*;
 
 /// Length of an uncompressed SEC1 P-256 point.
 pub(crate) const POINT_LEN: usize = 65;

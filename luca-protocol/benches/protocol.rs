@@ -1,0 +1,372 @@
+//! Criterion benchmarks of the protocol's hot paths, side by side with the bare primitives they need, in one run.
+//!
+//! `cargo bench -p luca-protocol --bench protocol` (RustCrypto backend) and
+//! `cargo bench -p luca-protocol --bench protocol --features aws-lc` (AWS-LC backend). Benchmark ids are
+//! `<operation>/<backend>` for protocol operations and `primitive/<library>/<operation>` for the bare primitives;
+//! docs/PERFORMANCE.md has the tables and ratios.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_main};
+use luca_protocol::derive;
+use luca_protocol::ids::{DailyKeyId, UserId, VenueId};
+use luca_protocol::keys::{DailyPrivateKey, VenuePrivateKey};
+use luca_protocol::messages::checkin_record::{
+    CheckInRecord, CheckInRecordIn, DEFAULT_FRESHNESS_WINDOW_SECS, InnerRecord,
+};
+use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
+use luca_protocol::qr::render;
+use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
+use luca_protocol::server;
+use luca_protocol::time::{UnixMinute, UnixTime};
+use rand_chacha::ChaCha20Rng;
+use rand_core::SeedableRng as _;
+
+/// The crypto backend compiled in.
+const BACKEND: &str = if cfg!(feature = "aws-lc") { "aws-lc" } else { "rustcrypto" };
+/// Minutes in a 14-day history.
+const HISTORY_MINUTES: u32 = 14 * 24 * 60;
+/// A fixed check-in minute (2026-11-18 10:40 UTC).
+const MINUTE: UnixMinute = UnixMinute(29_378_080);
+
+struct Guest {
+    secret: DailyTracingSecret,
+    user_id: UserId,
+    data_secret: DataSecret,
+}
+
+fn guest(rng: &mut ChaCha20Rng) -> Guest {
+    Guest {
+        secret: DailyTracingSecret::random(rng),
+        user_id: UserId::random(rng),
+        data_secret: DataSecret::random(rng),
+    }
+}
+
+fn flags() -> QrFlags {
+    QrFlags { device_type: DeviceType::Android, entry_policy: 0 }
+}
+
+fn seal_qr(rng: &mut ChaCha20Rng, g: &Guest, daily: &DailyPrivateKey) -> GuestCheckInQr {
+    let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
+    GuestCheckInQr::seal(
+        rng,
+        DailyKeyId::for_day(MINUTE.day()),
+        &daily.public_key(),
+        flags(),
+        MINUTE,
+        trace_id,
+        &g.user_id,
+        &g.data_secret,
+    )
+    .unwrap()
+}
+
+/// Guest QR complete (trace id, HPKE seal, Base32 text, QR matrix, SVG) and its parts.
+fn guest_qr(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let daily = DailyPrivateKey::generate(&mut rng);
+    let daily_pub = daily.public_key();
+    let g = guest(&mut rng);
+    let mut group = c.benchmark_group("guest_qr");
+    group.bench_function(format!("complete/{BACKEND}"), |b| {
+        b.iter(|| {
+            let qr = seal_qr(&mut rng, &g, &daily);
+            let text = qr.to_base32();
+            black_box(render::render_svg(&text).unwrap())
+        })
+    });
+    group.bench_function(format!("crypto_only/{BACKEND}"), |b| {
+        b.iter(|| {
+            let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
+            black_box(
+                GuestCheckInQr::seal(
+                    &mut rng,
+                    DailyKeyId::for_day(MINUTE.day()),
+                    &daily_pub,
+                    flags(),
+                    MINUTE,
+                    trace_id,
+                    &g.user_id,
+                    &g.data_secret,
+                )
+                .unwrap(),
+            )
+        })
+    });
+    let text = seal_qr(&mut rng, &g, &daily).to_base32();
+    group.bench_function("qr_matrix", |b| b.iter(|| black_box(render::render_matrix(black_box(&text)).unwrap())));
+    group.bench_function("svg", |b| b.iter(|| black_box(render::render_svg(black_box(&text)).unwrap())));
+    group.finish();
+}
+
+/// Scanner processing per check-in: decode the scanned text, wrap, seal the outer layer to the venue key.
+fn scanner(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let daily = DailyPrivateKey::generate(&mut rng);
+    let venue = VenuePrivateKey::generate(&mut rng);
+    let venue_pub = venue.public_key();
+    let venue_id = VenueId::random(&mut rng);
+    let g = guest(&mut rng);
+    let text = seal_qr(&mut rng, &g, &daily).to_base32();
+    c.bench_function(&format!("scanner_checkin/{BACKEND}"), |b| {
+        b.iter(|| {
+            let qr = GuestCheckInQr::from_base32(black_box(&text)).unwrap();
+            let (trace_id, minute) = (qr.trace_id(), qr.minute());
+            let record =
+                CheckInRecord::seal(&mut rng, venue_id, &venue_pub, &InnerRecord::Guest(qr), trace_id, minute).unwrap();
+            black_box(record.to_bytes())
+        })
+    });
+}
+
+/// Trace ids of a 14-day history (20,160 minutes), and the bare HMAC + SHA-256 it needs.
+fn trace_ids(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(3);
+    let g = guest(&mut rng);
+    let first = UnixMinute(MINUTE.0 - HISTORY_MINUTES);
+    let mut group = c.benchmark_group("trace_ids_14_days");
+    group.throughput(Throughput::Elements(u64::from(HISTORY_MINUTES)));
+    group.sample_size(10);
+    group.bench_function(BACKEND, |b| {
+        b.iter(|| {
+            let mut acc = 0u8;
+            for m in 0..HISTORY_MINUTES {
+                acc ^= derive::guest_trace_id(&g.secret, &g.user_id, UnixMinute(first.0 + m)).as_bytes()[0];
+            }
+            black_box(acc)
+        })
+    });
+    group.finish();
+}
+
+/// Two-layer decrypt per record: the venue opens the outer layer, the health office opens the guest QR inside.
+fn two_layer_decrypt(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let daily = DailyPrivateKey::generate(&mut rng);
+    let venue = VenuePrivateKey::generate(&mut rng);
+    let venue_id = VenueId::random(&mut rng);
+    let g = guest(&mut rng);
+    let qr = seal_qr(&mut rng, &g, &daily);
+    let (trace_id, minute) = (qr.trace_id(), qr.minute());
+    let record =
+        CheckInRecord::seal(&mut rng, venue_id, &venue.public_key(), &InnerRecord::Guest(qr), trace_id, minute)
+            .unwrap();
+    let bytes = record.to_bytes();
+    let mut group = c.benchmark_group("two_layer_decrypt");
+    group.bench_function(format!("per_record/{BACKEND}"), |b| {
+        b.iter(|| {
+            let rec = CheckInRecordIn::from_slice(black_box(&bytes)).unwrap();
+            let inner = rec.open(&venue).unwrap();
+            match inner {
+                InnerRecord::Guest(qr) => black_box(qr.open(&daily).unwrap()),
+                InnerRecord::Badge(_) => unreachable!(),
+            }
+        })
+    });
+    group.bench_function(format!("outer_only/{BACKEND}"), |b| {
+        b.iter(|| black_box(CheckInRecordIn::from_slice(black_box(&bytes)).unwrap().open(&venue).unwrap()))
+    });
+    group.finish();
+}
+
+/// Server-side validation of a check-in record (decode, freshness).
+fn server_validation(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    let daily = DailyPrivateKey::generate(&mut rng);
+    let venue = VenuePrivateKey::generate(&mut rng);
+    let venue_id = VenueId::random(&mut rng);
+    let g = guest(&mut rng);
+    let qr = seal_qr(&mut rng, &g, &daily);
+    let (trace_id, minute) = (qr.trace_id(), qr.minute());
+    let record =
+        CheckInRecord::seal(&mut rng, venue_id, &venue.public_key(), &InnerRecord::Guest(qr), trace_id, minute)
+            .unwrap();
+    let bytes = record.to_bytes();
+    let now = UnixTime(minute.start().0 + 30);
+    c.bench_function(&format!("server_validate_checkin_record/{BACKEND}"), |b| {
+        b.iter(|| black_box(server::check_in_record(black_box(&bytes), now, DEFAULT_FRESHNESS_WINDOW_SECS).unwrap()))
+    });
+}
+
+/// The bare primitives, RustCrypto (always) and AWS-LC (with the `aws-lc` feature), measured in the same run.
+fn primitives(c: &mut Criterion) {
+    rustcrypto_primitives(c);
+    #[cfg(feature = "aws-lc")]
+    awslc_primitives(c);
+}
+
+fn rustcrypto_primitives(c: &mut Criterion) {
+    use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
+    use hmac::Mac as _;
+    use hpke::Kem as _;
+    use p256::ecdsa::signature::{Signer as _, Verifier as _};
+    use sha2::Digest as _;
+
+    type Kem = hpke::kem::DhP256HkdfSha256;
+    type Kdf = hpke::kdf::HkdfSha256;
+    type Aead = hpke::aead::AesGcm128;
+
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let sk = <p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(&mut rng);
+    let peer = <p256::SecretKey as p256::elliptic_curve::Generate>::generate_from_rng(&mut rng).public_key();
+    let mut group = c.benchmark_group("primitive/rustcrypto");
+    group.bench_function("ecdh_p256", |b| {
+        b.iter(|| black_box(p256::ecdh::diffie_hellman(sk.to_nonzero_scalar(), peer.as_affine())))
+    });
+    let sk_bytes = sk.to_bytes();
+    group.bench_function("ecdh_p256_incl_public_key", |b| {
+        b.iter(|| {
+            let k = p256::SecretKey::from_slice(black_box(&sk_bytes)).unwrap();
+            black_box(k.public_key());
+            black_box(p256::ecdh::diffie_hellman(k.to_nonzero_scalar(), peer.as_affine()))
+        })
+    });
+    let compressed = {
+        use p256::elliptic_curve::sec1::ToSec1Point as _;
+        peer.to_sec1_point(true).as_bytes().to_vec()
+    };
+    group.bench_function("p256_decompress_point", |b| {
+        b.iter(|| black_box(p256::PublicKey::from_sec1_bytes(black_box(&compressed)).unwrap()))
+    });
+    let signing = p256::ecdsa::SigningKey::from(&sk);
+    let verifying = p256::ecdsa::VerifyingKey::from(sk.public_key());
+    let msg = [7u8; 200];
+    let sig: p256::ecdsa::Signature = signing.sign(&msg);
+    group.bench_function("ecdsa_p256_sign", |b| {
+        b.iter(|| black_box::<p256::ecdsa::Signature>(signing.sign(black_box(&msg))))
+    });
+    group.bench_function("ecdsa_p256_verify", |b| b.iter(|| verifying.verify(black_box(&msg), &sig).unwrap()));
+    let key = [9u8; 32];
+    group.bench_function("hmac_sha256_64B", |b| {
+        b.iter(|| {
+            let mut mac = <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(&key).unwrap();
+            mac.update(black_box(&msg[..64]));
+            black_box(mac.finalize().into_bytes())
+        })
+    });
+    group.bench_function("sha256_64B", |b| b.iter(|| black_box(sha2::Sha256::digest(black_box(&msg[..64])))));
+    let gcm = aes_gcm::Aes128Gcm::new(&[3u8; 16].into());
+    let nonce = [4u8; 12];
+    let ct = gcm.encrypt(&nonce.into(), Payload { msg: &msg[..112], aad: b"aad" }).unwrap();
+    group.bench_function("aes128gcm_seal_112B", |b| {
+        b.iter(|| {
+            let k = aes_gcm::Aes128Gcm::new(&[3u8; 16].into());
+            black_box(k.encrypt(&nonce.into(), Payload { msg: black_box(&msg[..112]), aad: b"aad" }).unwrap())
+        })
+    });
+    group.bench_function("aes128gcm_open_112B", |b| {
+        b.iter(|| {
+            let k = aes_gcm::Aes128Gcm::new(&[3u8; 16].into());
+            black_box(k.decrypt(&nonce.into(), Payload { msg: black_box(&ct), aad: b"aad" }).unwrap())
+        })
+    });
+    let (sk_r, pk_r) = Kem::gen_keypair_with_rng(&mut rng);
+    let seal = |r: &mut ChaCha20Rng| {
+        let (enc, mut ctx) =
+            hpke::setup_sender_with_rng::<Aead, Kdf, Kem>(&hpke::OpModeS::Base, &pk_r, b"info", r).unwrap();
+        (enc, ctx.seal(&msg[..112], b"aad").unwrap())
+    };
+    group.bench_function("hpke_seal_112B", |b| b.iter(|| black_box(seal(&mut rng))));
+    let (enc, sealed) = seal(&mut rng);
+    group.bench_function("hpke_open_112B", |b| {
+        b.iter(|| {
+            let mut ctx = hpke::setup_receiver::<Aead, Kdf, Kem>(&hpke::OpModeR::Base, &sk_r, &enc, b"info").unwrap();
+            black_box(ctx.open(black_box(&sealed), b"aad").unwrap())
+        })
+    });
+    group.finish();
+}
+
+#[cfg(feature = "aws-lc")]
+fn awslc_primitives(c: &mut Criterion) {
+    use aws_lc_rs::encoding::AsBigEndian as _;
+    use aws_lc_rs::{aead, agreement, digest, hmac, signature};
+
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let sk = agreement::PrivateKey::generate(&agreement::ECDH_P256).unwrap();
+    let peer = agreement::PrivateKey::generate(&agreement::ECDH_P256).unwrap().compute_public_key().unwrap();
+    let peer = peer.as_ref().to_vec();
+    let mut group = c.benchmark_group("primitive/aws-lc");
+    group.bench_function("ecdh_p256", |b| {
+        b.iter(|| {
+            agreement::agree(&sk, agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, &peer), (), |s| {
+                Ok(black_box(s.len()))
+            })
+            .unwrap()
+        })
+    });
+    let sk_bytes: aws_lc_rs::encoding::EcPrivateKeyBin<'static> = sk.as_be_bytes().unwrap();
+    group.bench_function("ecdh_p256_incl_key_parse", |b| {
+        b.iter(|| {
+            let k = agreement::PrivateKey::from_private_key(&agreement::ECDH_P256, sk_bytes.as_ref()).unwrap();
+            agreement::agree(&k, agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, &peer), (), |s| {
+                Ok(black_box(s.len()))
+            })
+            .unwrap()
+        })
+    });
+    let pkcs8 = signature::EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+    let kp = signature::EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
+    let msg = [7u8; 200];
+    let sig = kp.sign(&rng, &msg).unwrap();
+    let pk = signature::KeyPair::public_key(&kp).as_ref().to_vec();
+    group.bench_function("ecdsa_p256_sign_random_nonce", |b| {
+        b.iter(|| black_box(kp.sign(&rng, black_box(&msg)).unwrap()))
+    });
+    group.bench_function("ecdsa_p256_verify", |b| {
+        b.iter(|| {
+            signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, &pk)
+                .verify(black_box(&msg), sig.as_ref())
+                .unwrap()
+        })
+    });
+    group.bench_function("hmac_sha256_64B", |b| {
+        b.iter(|| {
+            let k = hmac::Key::new(hmac::HMAC_SHA256, &[9u8; 32]);
+            black_box(hmac::sign(&k, black_box(&msg[..64])))
+        })
+    });
+    group
+        .bench_function("sha256_64B", |b| b.iter(|| black_box(digest::digest(&digest::SHA256, black_box(&msg[..64])))));
+    let nonce = [4u8; 12];
+    let mk = || aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, &[3u8; 16]).unwrap());
+    let mut ct = msg[..112].to_vec();
+    mk().seal_in_place_append_tag(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(b"aad"), &mut ct).unwrap();
+    group.bench_function("aes128gcm_seal_112B", |b| {
+        b.iter(|| {
+            let mut buf = black_box(&msg[..112]).to_vec();
+            mk().seal_in_place_append_tag(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(b"aad"), &mut buf)
+                .unwrap();
+            black_box(buf)
+        })
+    });
+    group.bench_function("aes128gcm_open_112B", |b| {
+        b.iter(|| {
+            let mut buf = black_box(&ct).clone();
+            let n = mk()
+                .open_in_place(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(b"aad"), &mut buf)
+                .unwrap()
+                .len();
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
+/// The criterion entry point (the macro's generated function carries no documentation).
+#[allow(missing_docs)]
+mod entry {
+    use super::{guest_qr, primitives, scanner, server_validation, trace_ids, two_layer_decrypt};
+    criterion::criterion_group!(
+        benches,
+        guest_qr,
+        scanner,
+        trace_ids,
+        two_layer_decrypt,
+        server_validation,
+        primitives
+    );
+}
+criterion_main!(entry::benches);
