@@ -4,7 +4,8 @@
 use core::fmt;
 
 use crate::error::DecodeError;
-use crate::qr::guest::{GUEST_QR_TYPE_V1, GuestCheckInQr, base32_decode, base32_encode};
+use crate::qr::base32;
+use crate::qr::guest::{GUEST_QR_TYPE_V1, GuestCheckInQr};
 use crate::signed::badge_attestation::{BadgeAttestation, BadgeAttestationIn};
 
 /// The type/version byte of a badge QR, protocol version 1.
@@ -84,7 +85,7 @@ impl BadgeQr {
         if text.len() > Self::MAX_TEXT_LEN {
             return Err(DecodeError::TooLong { max: Self::MAX_TEXT_LEN, got: text.len() });
         }
-        Self::from_bytes(&base32_decode(text)?)
+        Self::from_bytes(&base32::decode(text)?)
     }
 
     /// The binary payload (`0x11 ‖ attestation`).
@@ -99,7 +100,7 @@ impl BadgeQr {
 
     /// The Base32 text (uppercase, no padding).
     pub fn to_base32(&self) -> String {
-        base32_encode(&self.raw)
+        base32::encode(&self.raw)
     }
 
     /// The attestation, not yet verified.
@@ -150,7 +151,7 @@ impl ScannedQr {
         if text.len() > BadgeQr::MAX_TEXT_LEN {
             return Err(DecodeError::TooLong { max: BadgeQr::MAX_TEXT_LEN, got: text.len() });
         }
-        let bytes = base32_decode(text)?;
+        let bytes = base32::decode(text)?;
         match bytes.first() {
             None => Err(DecodeError::Truncated),
             Some(&GUEST_QR_TYPE_V1) => GuestCheckInQr::from_bytes(&bytes).map(Self::Guest),
@@ -255,11 +256,11 @@ mod tests {
         assert_eq!(ScannedQr::from_text(&g.to_base32()).unwrap(), ScannedQr::Guest(g.clone()));
         assert_eq!(ScannedQr::from_text("").unwrap_err(), DecodeError::Truncated);
         assert_eq!(
-            ScannedQr::from_text(&base32_encode(&[0x21, 0, 0])).unwrap_err(),
+            ScannedQr::from_text(&base32::encode(&[0x21, 0, 0])).unwrap_err(),
             DecodeError::UnsupportedVersion { got: 0x21 }
         );
         assert_eq!(
-            ScannedQr::from_text(&base32_encode(&[0x02; 109])).unwrap_err(),
+            ScannedQr::from_text(&base32::encode(&[0x02; 109])).unwrap_err(),
             DecodeError::UnsupportedVersion { got: 2 }
         );
         assert_eq!(ScannedQr::from_text(&g.to_base32().to_lowercase()).unwrap_err(), DecodeError::InvalidBase32);
@@ -269,7 +270,7 @@ mod tests {
         let mut b = g.to_bytes().to_vec();
         b.pop();
         assert!(matches!(
-            ScannedQr::from_text(&base32_encode(&b)).unwrap_err(),
+            ScannedQr::from_text(&base32::encode(&b)).unwrap_err(),
             DecodeError::WrongLength { field: "guest_qr", .. }
         ));
     }

@@ -2,7 +2,7 @@
 //!
 //! See [`GuestCheckInQr`] for the layout, the sealing procedure and every
 //! validation rule. The text form is RFC 4648 Base32 without padding
-//! (`base32_encode` / `base32_decode`, shared with the badge QR).
+//! ([`crate::qr::base32`], shared with the badge QR).
 
 use core::fmt;
 
@@ -15,6 +15,7 @@ use crate::error::{DecodeError, OpenError};
 use crate::ids::{DailyKeyId, TraceId, UserId};
 use crate::keys::{DailyPrivateKey, EncryptionPublicKey};
 use crate::labels;
+use crate::qr::base32;
 use crate::secrets::DataSecret;
 use crate::time::UnixMinute;
 
@@ -232,7 +233,7 @@ impl GuestCheckInQr {
     /// # Errors
     /// [`DecodeError::InvalidBase32`] for non-canonical Base32 text, then as [`from_bytes`](Self::from_bytes).
     pub fn from_base32(text: &str) -> Result<Self, DecodeError> {
-        let bytes = base32_decode(text)?;
+        let bytes = base32::decode(text)?;
         Self::from_bytes(&bytes)
     }
 
@@ -286,7 +287,7 @@ impl GuestCheckInQr {
 
     /// The Base32 text (175 characters, uppercase, no padding).
     pub fn to_base32(&self) -> String {
-        base32_encode(&self.raw)
+        base32::encode(&self.raw)
     }
 
     /// Bytes `0..105` (everything but the checksum): the inner record a scanner forwards.
@@ -363,76 +364,6 @@ fn header_bytes(flags: QrFlags, key_id: DailyKeyId, minute: UnixMinute, trace_id
     h[OFF_MINUTE..OFF_TRACE_ID].copy_from_slice(&minute.to_be_bytes());
     h[OFF_TRACE_ID..OFF_ENC].copy_from_slice(trace_id.as_bytes());
     h
-}
-
-// ------------------------------------------------------------------ Base32
-
-const BASE32_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-/// Right shifts that extract the eight 5-bit symbols of a 40-bit group, most significant first.
-const BASE32_SHIFTS: [u32; 8] = [35, 30, 25, 20, 15, 10, 5, 0];
-
-/// RFC 4648 §6 Base32, uppercase, without padding.
-pub(crate) fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().saturating_mul(8).div_ceil(5));
-    for chunk in bytes.chunks(5) {
-        let mut group = [0u8; 8];
-        if let Some(dst) = group.get_mut(3..3usize.saturating_add(chunk.len())) {
-            dst.copy_from_slice(chunk);
-        }
-        let v = u64::from_be_bytes(group);
-        // Symbols needed for n bytes: ceil(8n / 5) (n = 1..=5 → 2, 4, 5, 7, 8).
-        let symbols = chunk.len().saturating_mul(8).div_ceil(5);
-        for shift in BASE32_SHIFTS.iter().take(symbols) {
-            let idx = usize::try_from(v.checked_shr(*shift).unwrap_or(0) & 0x1f).unwrap_or(0);
-            if let Some(c) = BASE32_ALPHABET.get(idx) {
-                out.push(char::from(*c));
-            }
-        }
-    }
-    out
-}
-
-fn base32_value(c: u8) -> Option<u64> {
-    match c {
-        b'A'..=b'Z' => Some(u64::from(c.wrapping_sub(b'A'))),
-        b'2'..=b'7' => Some(u64::from(c.wrapping_sub(b'2').wrapping_add(26))),
-        _ => None,
-    }
-}
-
-/// Strict RFC 4648 §6 Base32 without padding: uppercase alphabet only, no
-/// padding, a length that some byte string encodes to (≡ 0, 2, 4, 5 or 7 mod 8)
-/// and zero unused trailing bits; anything else is [`DecodeError::InvalidBase32`].
-pub(crate) fn base32_decode(text: &str) -> Result<Vec<u8>, DecodeError> {
-    let mut out = Vec::with_capacity(text.len().saturating_mul(5) / 8);
-    for chunk in text.as_bytes().chunks(8) {
-        // Bytes encoded by k symbols: 2 → 1, 4 → 2, 5 → 3, 7 → 4, 8 → 5; other k are impossible.
-        let n = match chunk.len() {
-            2 => 1,
-            4 => 2,
-            5 => 3,
-            7 => 4,
-            8 => 5,
-            _ => return Err(DecodeError::InvalidBase32),
-        };
-        let mut v: u64 = 0;
-        for i in 0..8 {
-            let d = match chunk.get(i) {
-                Some(c) => base32_value(*c).ok_or(DecodeError::InvalidBase32)?,
-                None => 0,
-            };
-            v = v.checked_shl(5).unwrap_or(0) | d;
-        }
-        let group = v.to_be_bytes();
-        let (_, five) = group.split_at(3);
-        let (data, rest) = five.split_at(n);
-        if rest.iter().any(|b| *b != 0) {
-            // Non-zero unused trailing bits.
-            return Err(DecodeError::InvalidBase32);
-        }
-        out.extend_from_slice(data);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -638,49 +569,14 @@ mod tests {
     }
 
     #[test]
-    fn base32_rfc4648_vectors() {
-        let cases: [(&[u8], &str); 7] = [
-            (b"", ""),
-            (b"f", "MY"),
-            (b"fo", "MZXQ"),
-            (b"foo", "MZXW6"),
-            (b"foob", "MZXW6YQ"),
-            (b"fooba", "MZXW6YTB"),
-            (b"foobar", "MZXW6YTBOI"),
-        ];
-        for (bin, text) in cases {
-            assert_eq!(base32_encode(bin), text);
-            assert_eq!(base32_decode(text).unwrap(), bin);
-        }
-    }
-
-    #[test]
     fn decode_non_canonical_base32() {
-        for bad in [
-            "mzxw6ytb",
-            "MZXW6YQ=",
-            "MZXW6YTBOI======",
-            "MZ XW",
-            "MZXW6YTB1",
-            "M",
-            "MZX",
-            "MZXW6Y",
-            "MZ",
-            "MZXR",
-            "MZXW6YR",
-            "MZXW7",
-            "MÄ",
-        ] {
-            // "MZ" would be "f" only with zero trailing bits: "MY" is canonical, "MZ" is not.
-            assert_eq!(base32_decode(bad), Err(DecodeError::InvalidBase32), "{bad}");
-        }
         let f = fixture(12);
         let text = f.qr.to_base32();
         assert_eq!(GuestCheckInQr::from_base32(&text.to_lowercase()).unwrap_err(), DecodeError::InvalidBase32);
         assert_eq!(GuestCheckInQr::from_base32(&format!("{text}=")).unwrap_err(), DecodeError::InvalidBase32);
         // 109 bytes leave 3 unused bits in the last symbol; setting one is non-canonical.
         let last = text.as_bytes()[174];
-        let bumped = char::from(BASE32_ALPHABET[(BASE32_ALPHABET.iter().position(|c| *c == last).unwrap() ^ 1) % 32]);
+        let bumped = char::from(base32::ALPHABET[(base32::ALPHABET.iter().position(|c| *c == last).unwrap() ^ 1) % 32]);
         let mut t = text[..174].to_string();
         t.push(bumped);
         assert_eq!(GuestCheckInQr::from_base32(&t).unwrap_err(), DecodeError::InvalidBase32);

@@ -1,6 +1,7 @@
 //! QR payloads (guest check-in, badge, venue) and their rendering.
 
 pub mod badge;
+pub mod base32;
 pub mod guest;
 pub mod render;
 pub mod venue;
