@@ -10,16 +10,20 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_main};
 use luca_protocol::derive;
-use luca_protocol::ids::{DailyKeyId, UserId, VenueId};
-use luca_protocol::keys::{DailyPrivateKey, VenuePrivateKey};
+use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RequestId, UserId, VenueId};
+use luca_protocol::keys::{DailyPrivateKey, GuestSigningKey, HealthOfficeMasterKeys, TrustAnchorKey, VenuePrivateKey};
 use luca_protocol::messages::checkin_record::{
     CheckInRecord, CheckInRecordIn, DEFAULT_FRESHNESS_WINDOW_SECS, InnerRecord,
 };
+use luca_protocol::messages::consent_response::{ConsentResponseBuilder, ConsentResponseIn};
+use luca_protocol::messages::contact_data::{ContactData, ContactDataIn, ContactFields};
+use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
 use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
 use luca_protocol::qr::render;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
 use luca_protocol::server;
-use luca_protocol::time::{UnixMinute, UnixTime};
+use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
+use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
 
@@ -72,7 +76,19 @@ fn guest_qr(c: &mut Criterion) {
     let mut group = c.benchmark_group("guest_qr");
     group.bench_function(format!("complete/{BACKEND}"), |b| {
         b.iter(|| {
-            let qr = seal_qr(&mut rng, &g, &daily);
+            // Exactly the work of `crypto_only` below, then the Base32 text and the SVG (which builds the matrix).
+            let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
+            let qr = GuestCheckInQr::seal(
+                &mut rng,
+                DailyKeyId::for_day(MINUTE.day()),
+                &daily_pub,
+                flags(),
+                MINUTE,
+                trace_id,
+                &g.user_id,
+                &g.data_secret,
+            )
+            .unwrap();
             let text = qr.to_base32();
             black_box(render::render_svg(&text).unwrap())
         })
@@ -167,6 +183,81 @@ fn two_layer_decrypt(c: &mut Criterion) {
     });
     group.bench_function(format!("outer_only/{BACKEND}"), |b| {
         b.iter(|| black_box(CheckInRecordIn::from_slice(black_box(&bytes)).unwrap().open(&venue).unwrap()))
+    });
+    group.finish();
+}
+
+/// Check-ins per consent response in [`health_office_record`].
+const CONSENT_RECORDS: usize = 64;
+
+/// The health office's two-layer decrypt and verify per record: open the consent response's entry (layer 1, HPKE
+/// to the office's encryption key), open the guest QR inside (layer 2, HPKE to the daily key), then decrypt and
+/// verify the guest's contact data (AES-GCM and the guest's ECDSA signature). One iteration handles a response of
+/// [`CONSENT_RECORDS`] check-ins; the figure per record is the iteration time divided by that number.
+fn health_office_record(c: &mut Criterion) {
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let anchor = TrustAnchorKey::generate(&mut rng);
+    let office = HealthOfficeMasterKeys::generate(&mut rng);
+    let now = UnixTime(MINUTE.start().0 + 3_600);
+    let validity = Validity { not_before: UnixTime(now.0 - 86_400), not_after: UnixTime(now.0 + 365 * 86_400) };
+    let cert = HealthOfficeCertificate::issue(
+        &anchor,
+        HealthOfficeId::random(&mut rng),
+        "Gesundheitsamt Benchmark",
+        &office.signing.public_key(),
+        &office.encryption.public_key(),
+        validity,
+    )
+    .unwrap();
+    let venue_id = VenueId::random(&mut rng);
+    let window = TracingWindow { from: UnixTime(MINUTE.start().0 - 3 * 3_600), to: now };
+    let request = TracingRequest::sign(
+        &office.signing,
+        RequestId::random(&mut rng),
+        cert.id(),
+        venue_id,
+        window,
+        now,
+        UnixTime(now.0 + 86_400),
+    )
+    .unwrap();
+    let daily = DailyPrivateKey::generate(&mut rng);
+    let fields = ContactFields {
+        first_name: "Erika".into(),
+        last_name: "Mustermann".into(),
+        phone: "+49 30 1234567".into(),
+        email: "erika@example.org".into(),
+        street: "Heidestraße".into(),
+        house_number: "17".into(),
+        postcode: "51147".into(),
+        city: "Köln".into(),
+    };
+    let mut builder = ConsentResponseBuilder::new(&request, &cert).unwrap();
+    let mut contacts = std::collections::HashMap::new();
+    for _ in 0..CONSENT_RECORDS {
+        let g = guest(&mut rng);
+        let qr = seal_qr(&mut rng, &g, &daily);
+        let signing = GuestSigningKey::generate(&mut rng);
+        let data = ContactData::seal(&mut rng, &signing, g.user_id, &g.data_secret, &fields, now).unwrap();
+        contacts.insert(g.user_id, data.to_bytes());
+        builder.add(&mut rng, qr.trace_id(), qr.minute(), &InnerRecord::Guest(qr), None).unwrap();
+    }
+    let response = builder.finish().to_bytes();
+    let mut group = c.benchmark_group("health_office_record");
+    group.throughput(Throughput::Elements(CONSENT_RECORDS as u64));
+    group.bench_function(format!("consent_{CONSENT_RECORDS}/{BACKEND}"), |b| {
+        b.iter(|| {
+            let entries =
+                ConsentResponseIn::from_slice(black_box(&response)).unwrap().open(&request, &office.encryption);
+            for e in entries.unwrap() {
+                let secrets = match &e.inner {
+                    InnerRecord::Guest(qr) => qr.open(&daily).unwrap(),
+                    InnerRecord::Badge(_) => unreachable!(),
+                };
+                let data = ContactDataIn::from_slice(&contacts[&secrets.user_id]).unwrap();
+                black_box(data.open(&secrets.user_id, &secrets.data_secret).unwrap());
+            }
+        })
     });
     group.finish();
 }
@@ -358,13 +449,14 @@ fn awslc_primitives(c: &mut Criterion) {
 /// The criterion entry point (the macro's generated function carries no documentation).
 #[allow(missing_docs)]
 mod entry {
-    use super::{guest_qr, primitives, scanner, server_validation, trace_ids, two_layer_decrypt};
+    use super::{guest_qr, health_office_record, primitives, scanner, server_validation, trace_ids, two_layer_decrypt};
     criterion::criterion_group!(
         benches,
         guest_qr,
         scanner,
         trace_ids,
         two_layer_decrypt,
+        health_office_record,
         server_validation,
         primitives
     );

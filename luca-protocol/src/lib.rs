@@ -86,3 +86,7 @@ pub mod tan;
 pub mod time;
 
 pub use crypto::CryptoError;
+
+/// The crypto backend compiled in: `"rustcrypto"` (the default, pure Rust) or `"aws-lc"` (the cargo feature
+/// `aws-lc`). Both give byte-identical outputs; benchmarks and diagnostics name the backend with it.
+pub const CRYPTO_BACKEND: &str = if cfg!(feature = "aws-lc") { "aws-lc" } else { "rustcrypto" };

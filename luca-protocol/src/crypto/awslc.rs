@@ -5,15 +5,18 @@
 //!
 //! | function | here |
 //! |---|---|
-//! | [`sha256`], [`hmac_sha256`], [`hkdf_sha256`] | AWS-LC |
-//! | [`aes128gcm_seal`] / [`aes128gcm_open`] | AWS-LC |
+//! | ECDH P-256 (inside HPKE) | AWS-LC; a long-lived private key is parsed into AWS-LC once and kept ([`EcSecret`]) |
 //! | [`EcPublic::verify`] | AWS-LC (ECDSA P-256 / SHA-256, fixed `r‖s`) |
-//! | HPKE: [`hpke_seal`] / [`hpke_open`], contexts, [`hpke_derive_keypair`] | RFC 9180 base mode written here on AWS-LC ECDH, HMAC/HKDF and AES-GCM |
+//! | [`aes128gcm_seal`] / [`aes128gcm_open`] | AWS-LC |
+//! | HPKE: [`hpke_seal`] / [`hpke_open`], contexts, [`hpke_derive_keypair`] | RFC 9180 base mode written here on AWS-LC ECDH and AES-GCM and RustCrypto HKDF |
+//! | [`sha256`], [`hmac_sha256`], [`hkdf_sha256`] | RustCrypto `sha2` / `hmac` / `hkdf`: on short inputs with a new key per call (trace ids, HPKE key schedules) they are about twice as fast as AWS-LC through `aws-lc-rs` on this project's machines (SHA-NI on both sides; the FFI call and context setup dominate), see docs/PERFORMANCE.md |
 //! | [`EcSecret::sign`] | RustCrypto `p256`: AWS-LC signs with random nonces, the protocol needs RFC 6979 deterministic signatures (byte-identical outputs, reproducible vectors) |
 //! | [`argon2id`] | RustCrypto `argon2`: AWS-LC has no Argon2 |
 //! | SEC1 parsing/encoding of points and scalars | RustCrypto `p256` (cheap; keeps the exact acceptance rules of the default backend) |
 
-use aws_lc_rs::{aead, agreement, digest, hkdf, hmac, signature};
+use std::sync::{Arc, OnceLock};
+
+use aws_lc_rs::{aead, agreement, signature};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
@@ -22,75 +25,26 @@ use super::{AEAD_NONCE_LEN, AEAD_TAG_LEN, CryptoError, POINT_LEN, SCALAR_LEN, SI
 
 pub(crate) use rc::{HpkeSealed, argon2id};
 
-/// SHA-256 of the concatenation of `parts`.
+/// SHA-256 of the concatenation of `parts` (RustCrypto `sha2`, see the module docs).
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    for p in parts {
-        ctx.update(p);
-    }
-    let d = ctx.finish();
-    let mut out = [0u8; 32];
-    if d.as_ref().len() == out.len() {
-        out.copy_from_slice(d.as_ref());
-    }
-    out
+    rc::sha256(parts)
 }
 
-/// HMAC-SHA256 with `key` over the concatenation of `parts`.
+/// HMAC-SHA256 with `key` over the concatenation of `parts` (RustCrypto `hmac`, see the module docs).
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    let key = hmac::Key::new(hmac::HMAC_SHA256, key);
-    let mut ctx = hmac::Context::with_key(&key);
-    for p in parts {
-        ctx.update(p);
-    }
-    let tag = ctx.sign();
-    let mut out = [0u8; 32];
-    if tag.as_ref().len() == out.len() {
-        out.copy_from_slice(tag.as_ref());
-    }
-    out
+    rc::hmac_sha256(key, parts)
 }
 
+pub(crate) use rc::hkdf_sha256;
 #[cfg(test)]
-/// Constant-time check of an HMAC-SHA256 tag, possibly truncated (at least 16 bytes).
-pub(crate) fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(), CryptoError> {
-    use subtle::ConstantTimeEq as _;
-    if tag.len() < 16 || tag.len() > 32 {
-        return Err(CryptoError);
-    }
-    let full = hmac_sha256(key, &[msg]);
-    let prefix = full.get(..tag.len()).ok_or(CryptoError)?;
-    if bool::from(prefix.ct_eq(tag)) { Ok(()) } else { Err(CryptoError) }
-}
+pub(crate) use rc::{hkdf_sha256_extract, hmac_sha256_verify};
 
-/// An HKDF output length.
-struct Len(usize);
-
-impl hkdf::KeyType for Len {
-    fn len(&self) -> usize {
-        self.0
-    }
-}
-
-/// HKDF-Expand (RFC 5869) from a 32-byte PRK with `info` given as concatenated parts.
+/// HKDF-Expand (RFC 5869) from a 32-byte PRK with `info` given as concatenated parts (RustCrypto `hkdf`).
 fn hkdf_expand(prk: &[u8; 32], info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
-    let prk = hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, prk);
-    prk.expand(info, Len(out.len())).map_err(|_| CryptoError)?.fill(out).map_err(|_| CryptoError)
-}
-
-/// HKDF-SHA256 (RFC 5869): extract with `salt` (empty = zero salt), expand with `info` into `out`.
-///
-/// Fails only if `out` is longer than 255 × 32 bytes. (An empty salt and a salt of 32 zero bytes give the same HMAC
-/// key, so RFC 5869's "not provided" case needs no special handling.)
-pub(crate) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
-    let prk = Zeroizing::new(hmac_sha256(salt, &[ikm]));
-    hkdf_expand(&prk, &[info], out)
-}
-
-/// HKDF-SHA256 extract step only (the PRK), for RFC 5869 vectors.
-#[cfg(test)]
-pub(crate) fn hkdf_sha256_extract(salt: &[u8], ikm: &[u8]) -> [u8; 32] {
-    hmac_sha256(salt, &[ikm])
+    hkdf::Hkdf::<sha2::Sha256>::from_prk(prk)
+        .map_err(|_| CryptoError)?
+        .expand_multi_info(info, out)
+        .map_err(|_| CryptoError)
 }
 
 fn gcm_seal(
@@ -220,34 +174,48 @@ impl EcPublic {
     }
 }
 
-/// A P-256 secret scalar; zeroized on drop by `p256`.
+/// A P-256 secret scalar; zeroized on drop by `p256` (and by AWS-LC, which clears every allocation it frees).
+///
+/// The AWS-LC form of the key (with its public point) is made on first use in an ECDH and kept, so a long-lived key
+/// (a venue key, a daily key, a health office's encryption key) is parsed once, not once per message.
 #[derive(Clone)]
-pub(crate) struct EcSecret(rc::EcSecret);
+pub(crate) struct EcSecret {
+    scalar: rc::EcSecret,
+    native: OnceLock<NativeKey>,
+}
+
+/// An AWS-LC ECDH key and its uncompressed public point.
+#[derive(Clone)]
+struct NativeKey {
+    key: Arc<agreement::PrivateKey>,
+    public: [u8; POINT_LEN],
+}
 
 impl EcSecret {
+    fn new(scalar: rc::EcSecret) -> Self {
+        Self { scalar, native: OnceLock::new() }
+    }
+
     /// Draws a uniformly random non-zero scalar.
     pub(crate) fn random<R: CryptoRng>(rng: &mut R) -> Self {
-        Self(rc::EcSecret::random(rng))
+        Self::new(rc::EcSecret::random(rng))
     }
 
     /// Parses a 32-byte big-endian scalar in `[1, n-1]`.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
-        rc::EcSecret::from_bytes(bytes).map(Self)
+        rc::EcSecret::from_bytes(bytes).map(Self::new)
     }
 
     /// The 32-byte big-endian scalar.
     pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; SCALAR_LEN]> {
-        self.0.to_bytes()
+        self.scalar.to_bytes()
     }
 
     /// The public point (computed by AWS-LC).
     pub(crate) fn public(&self) -> EcPublic {
-        match self.agreement_key().and_then(|k| public_of(&k)) {
-            Ok(p) => match EcPublic::from_uncompressed(&p) {
-                Ok(p) => p,
-                Err(_) => EcPublic(self.0.public()),
-            },
-            Err(_) => EcPublic(self.0.public()),
+        match self.native().and_then(|n| EcPublic::from_uncompressed(&n.public)) {
+            Ok(p) => p,
+            Err(_) => EcPublic(self.scalar.public()),
         }
     }
 
@@ -255,20 +223,26 @@ impl EcSecret {
     ///
     /// Stays on RustCrypto: AWS-LC only signs with random nonces, and both backends must produce the same bytes.
     pub(crate) fn sign(&self, msg: &[u8]) -> [u8; SIGNATURE_LEN] {
-        self.0.sign(msg)
+        self.scalar.sign(msg)
     }
 
-    /// The scalar as an AWS-LC ECDH key (AWS-LC computes the public point while parsing).
-    fn agreement_key(&self) -> Result<agreement::PrivateKey, CryptoError> {
-        agreement::PrivateKey::from_private_key(&agreement::ECDH_P256, self.to_bytes().as_slice())
-            .map_err(|_| CryptoError)
+    /// The scalar as an AWS-LC ECDH key with its public point, parsed on first use (AWS-LC computes the public
+    /// point while parsing). Two threads racing here both parse; one result is kept.
+    fn native(&self) -> Result<&NativeKey, CryptoError> {
+        if let Some(n) = self.native.get() {
+            return Ok(n);
+        }
+        let key = agreement::PrivateKey::from_private_key(&agreement::ECDH_P256, self.to_bytes().as_slice())
+            .map_err(|_| CryptoError)?;
+        let public = public_of(&key)?;
+        Ok(self.native.get_or_init(|| NativeKey { key: Arc::new(key), public }))
     }
 
     /// Raw ECDH x-coordinate (used only to run third-party vectors; protocol code
     /// never sees a raw shared secret, HPKE feeds it straight into HKDF).
     #[cfg(test)]
     pub(crate) fn ecdh_raw(&self, peer: &EcPublic) -> [u8; 32] {
-        match self.agreement_key().and_then(|k| ecdh(&k, &peer.to_uncompressed())) {
+        match self.native().and_then(|n| ecdh(&n.key, &peer.to_uncompressed())) {
             Ok(ss) => *ss,
             Err(_) => [0u8; 32],
         }
@@ -442,10 +416,11 @@ impl HpkeSenderContext {
     pub(crate) fn new<R: CryptoRng>(rng: &mut R, recipient: &EcPublic, info: &[u8]) -> Result<Self, CryptoError> {
         let mut ikm = Zeroizing::new([0u8; SCALAR_LEN]);
         rng.fill_bytes(ikm.as_mut_slice());
-        let sk_e = derive_scalar(ikm.as_slice())?.agreement_key()?;
-        let enc = public_of(&sk_e)?;
+        let sk_e = derive_scalar(ikm.as_slice())?;
+        let sk_e = sk_e.native()?;
+        let enc = sk_e.public;
         let pk_rm = recipient.to_uncompressed();
-        let dh = ecdh(&sk_e, &pk_rm)?;
+        let dh = ecdh(&sk_e.key, &pk_rm)?;
         let shared_secret = kem_shared_secret(&dh, &enc, &pk_rm)?;
         let ctx = Context::key_schedule(&shared_secret, info)?;
         Ok(Self { enc, ctx })
@@ -482,10 +457,9 @@ impl HpkeReceiverContext {
         if enc.len() != POINT_LEN || enc.first() != Some(&0x04) {
             return Err(CryptoError);
         }
-        let sk_r = recipient.agreement_key()?;
-        let pk_rm = public_of(&sk_r)?;
-        let dh = ecdh(&sk_r, enc)?;
-        let shared_secret = kem_shared_secret(&dh, enc, &pk_rm)?;
+        let sk_r = recipient.native()?;
+        let dh = ecdh(&sk_r.key, enc)?;
+        let shared_secret = kem_shared_secret(&dh, enc, &sk_r.public)?;
         Ok(Self { ctx: Context::key_schedule(&shared_secret, info)? })
     }
 

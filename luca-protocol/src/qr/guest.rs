@@ -168,6 +168,8 @@ pub struct GuestCheckInQr {
     daily_key_id: DailyKeyId,
     minute: UnixMinute,
     trace_id: TraceId,
+    /// `enc`, decompressed once while parsing (the decoder must check the point anyway; opening needs it whole).
+    enc: EcPublic,
 }
 
 impl GuestCheckInQr {
@@ -202,7 +204,8 @@ impl GuestCheckInQr {
         uid.copy_from_slice(user_id.as_bytes());
         ds.copy_from_slice(data_secret.expose_secret());
         let sealed = crypto::hpke_seal(rng, &daily_key.0, labels::HPKE_CHECKIN_INNER, &header, pt.as_slice())?;
-        let enc = EcPublic::from_uncompressed(&sealed.enc)?.to_compressed();
+        let enc_point = EcPublic::from_uncompressed(&sealed.enc)?;
+        let enc = enc_point.to_compressed();
         if sealed.ct.len() != CT_LEN {
             return Err(crypto::CryptoError);
         }
@@ -211,7 +214,7 @@ impl GuestCheckInQr {
         raw[OFF_CT..OFF_CHECKSUM].copy_from_slice(&sealed.ct);
         let checksum = derive::qr_checksum(&raw[..OFF_CHECKSUM]);
         raw[OFF_CHECKSUM..].copy_from_slice(&checksum);
-        Ok(Self { raw, flags, daily_key_id, minute, trace_id })
+        Ok(Self { raw, flags, daily_key_id, minute, trace_id, enc: enc_point })
     }
 
     /// Parses the 109-byte binary payload (rules in the type documentation).
@@ -263,7 +266,8 @@ impl GuestCheckInQr {
             return Err(DecodeError::BadChecksum);
         }
         let flags = QrFlags::from_byte(raw[OFF_FLAGS])?;
-        EcPublic::from_compressed(&raw[OFF_ENC..OFF_CT]).map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
+        let enc =
+            EcPublic::from_compressed(&raw[OFF_ENC..OFF_CT]).map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
         let daily_key_id = DailyKeyId(u16::from_be_bytes([raw[OFF_KEY_ID], raw[OFF_KEY_ID + 1]]));
         let minute = UnixMinute(u32::from_be_bytes([
             raw[OFF_MINUTE],
@@ -272,7 +276,7 @@ impl GuestCheckInQr {
             raw[OFF_MINUTE + 3],
         ]));
         let trace_id = TraceId::from_slice(&raw[OFF_TRACE_ID..OFF_ENC])?;
-        Ok(Self { raw, flags, daily_key_id, minute, trace_id })
+        Ok(Self { raw, flags, daily_key_id, minute, trace_id, enc })
     }
 
     /// The 109-byte binary payload, by value.
@@ -326,7 +330,7 @@ impl GuestCheckInQr {
     /// [`OpenError::DecryptionFailed`] for a wrong key or any tampered byte of
     /// header, `enc` or ciphertext (opaque).
     pub fn open(&self, daily_key: &DailyPrivateKey) -> Result<CheckInSecrets, OpenError> {
-        let enc = EcPublic::from_compressed(&self.raw[OFF_ENC..OFF_CT])?.to_uncompressed();
+        let enc = self.enc.to_uncompressed();
         let pt = crypto::hpke_open(
             &daily_key.0,
             &enc,

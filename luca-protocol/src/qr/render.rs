@@ -1,18 +1,49 @@
 //! Rendering QR payload text as QR codes (SVG, terminal, module matrix).
 //!
-//! Every QR code of the protocol uses error-correction level **M** and the
-//! smallest version that holds the text; the encoder picks the optimal mode
-//! segmentation (numeric / alphanumeric / byte) from the text itself. Base32
-//! text (guest and badge QR, alphabet `A–Z 2–7`) is encoded entirely in
-//! alphanumeric (and numeric) segments, never byte mode: a 175-character
-//! guest QR text always fits version 7-M.
+//! Every QR code of the protocol uses error-correction level **M** ([`EC_LEVEL`]) and the smallest version
+//! that holds the text. The whole text is one segment in the most compact mode it allows: numeric if it is
+//! only digits, alphanumeric if it only uses the 45-character QR alphanumeric set (`0–9 A–Z`, space,
+//! `$ % * + - . / :`), byte mode otherwise. Base32 text (guest and badge QR, alphabet `A–Z 2–7`) is therefore
+//! always alphanumeric, never byte mode: a 175-character guest QR text needs `4 + 9 + 87·11 + 6 = 976` bits
+//! and always fits version 7-M (alphanumeric capacity 178 characters; version 6-M holds 154).
+//!
+//! # Encoder
+//!
+//! The module matrix (data encoding, Reed–Solomon blocks, placement, mask choice) comes from the
+//! [`fast_qr`](https://docs.rs/fast_qr) crate, chosen over `qrcode` because it builds the matrix several
+//! times faster (issue 5): the guest check-in QR is rendered on the guest's phone every minute, and with
+//! `qrcode` the QR code cost more than the cryptography that fills it. Mode, EC level and version are chosen
+//! here, not left to the crate's defaults (its default EC level is Q). The SVG and terminal renderings are
+//! written here from the module matrix, so their format does not depend on the encoder. The measured
+//! comparison (`cargo bench -p luca-protocol --bench qr`) is in `docs/PERFORMANCE.md`; readability is
+//! checked by decoding the rendered codes with an independent reader (`tests/qr_readable.rs`).
+//!
+//! No type of the encoder crate appears in this module's API.
 
-use qrcode::render::{svg, unicode};
-use qrcode::types::QrError;
-use qrcode::{Color, EcLevel, QrCode, Version};
+use fast_qr::qr::QRCodeError;
+use fast_qr::{ECL, Mode, QRBuilder, QRCode};
+
+/// The error-correction levels of QR codes (ISO/IEC 18004), by how much of the code can be recovered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EcLevel {
+    /// Low: about 7 % of the codewords can be restored.
+    L,
+    /// Medium: about 15 %.
+    M,
+    /// Quartile: about 25 %.
+    Q,
+    /// High: about 30 %.
+    H,
+}
 
 /// The error-correction level of every luca QR code.
 pub const EC_LEVEL: EcLevel = EcLevel::M;
+
+/// Quiet zone (light border) around the code in the SVG and terminal renderings, in modules.
+pub const QUIET_ZONE: usize = 4;
+
+/// The SVG rendering is at least this many units wide and high (a whole number of units per module).
+const SVG_MIN_SIZE: usize = 256;
 
 /// Why a text could not be rendered as a QR code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,17 +67,48 @@ impl RenderError {
     }
 }
 
-impl From<QrError> for RenderError {
-    fn from(e: QrError) -> Self {
-        match e {
-            QrError::DataTooLong => Self::DataTooLong,
-            _ => Self::Encoding,
-        }
+fn encoder_ecl(level: EcLevel) -> ECL {
+    match level {
+        EcLevel::L => ECL::L,
+        EcLevel::M => ECL::M,
+        EcLevel::Q => ECL::Q,
+        EcLevel::H => ECL::H,
     }
 }
 
-fn encode(text: &str) -> Result<QrCode, RenderError> {
-    Ok(QrCode::with_error_correction_level(text.as_bytes(), EC_LEVEL)?)
+/// Whether `c` is one of the 45 characters of the QR alphanumeric mode.
+const fn is_qr_alphanumeric(c: u8) -> bool {
+    matches!(c, b'0'..=b'9' | b'A'..=b'Z' | b' ' | b'$' | b'%' | b'*' | b'+' | b'-' | b'.' | b'/' | b':')
+}
+
+/// The most compact single mode that can encode all of `text`.
+fn mode_for(text: &[u8]) -> Mode {
+    if text.iter().all(u8::is_ascii_digit) {
+        Mode::Numeric
+    } else if text.iter().copied().all(is_qr_alphanumeric) {
+        Mode::Alphanumeric
+    } else {
+        Mode::Byte
+    }
+}
+
+/// Encodes `text` at [`EC_LEVEL`], in the mode of [`mode_for`], at the smallest version that holds it.
+fn encode(text: &str) -> Result<QRCode, RenderError> {
+    let bytes = text.as_bytes();
+    QRBuilder::new(bytes).ecl(encoder_ecl(EC_LEVEL)).mode(mode_for(bytes)).build().map_err(|e| match e {
+        QRCodeError::EncodedData => RenderError::DataTooLong,
+        // Only raised for a forced version, which is never set here.
+        QRCodeError::SpecifiedVersion => RenderError::Encoding,
+    })
+}
+
+/// The version number (1–40) of an encoded code.
+fn version_number(code: &QRCode) -> Result<i16, RenderError> {
+    // `fast_qr::Version` discriminants are 0 (V01) to 39 (V40).
+    code.version
+        .and_then(|v| i16::try_from(v as usize).ok())
+        .and_then(|v| v.checked_add(1))
+        .ok_or(RenderError::Encoding)
 }
 
 /// The QR version (1–40) that `text` is rendered at (EC level M, smallest fitting version).
@@ -54,30 +116,92 @@ fn encode(text: &str) -> Result<QrCode, RenderError> {
 /// # Errors
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn qr_version(text: &str) -> Result<i16, RenderError> {
-    match encode(text)?.version() {
-        Version::Normal(v) => Ok(v),
-        // The automatic encoder only produces normal versions.
-        Version::Micro(_) => Err(RenderError::Encoding),
-    }
+    version_number(&encode(text)?)
 }
 
-/// An SVG document of the QR code of `text` (black modules on white, with the
-/// 4-module quiet zone, at least 256 × 256 units).
+/// An SVG document of the QR code of `text`: black (`#000000`) modules on a white (`#ffffff`) square with the
+/// 4-module quiet zone, one SVG unit per module (`viewBox`) and a whole number of units per module in `width` and
+/// `height`, at least 256 × 256. The dark modules are one `<path>` of one rectangle per horizontal run
+/// (`M{x} {y}h{n}v1H{x}z`, quiet zone included in the coordinates); no external references, no scripts.
 ///
 /// # Errors
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn render_svg(text: &str) -> Result<String, RenderError> {
-    Ok(encode(text)?
-        .render::<svg::Color<'_>>()
-        .min_dimensions(256, 256)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build())
+    Ok(svg(&render_matrix(text)?))
+}
+
+fn svg(m: &QrMatrix) -> String {
+    let side = m.width.saturating_add(QUIET_ZONE.saturating_mul(2));
+    let scale = SVG_MIN_SIZE.div_ceil(side.max(1));
+    let px = side.saturating_mul(scale);
+    // About 18 bytes per run; a run covers about 2 modules on average.
+    let mut out = String::with_capacity(m.modules.len().saturating_mul(5).saturating_add(300));
+    out.push_str(
+        r#"<?xml version="1.0" standalone="yes"?><svg xmlns="http://www.w3.org/2000/svg" version="1.1" width=""#,
+    );
+    push_decimal(&mut out, px);
+    out.push_str(r#"" height=""#);
+    push_decimal(&mut out, px);
+    out.push_str(r#"" viewBox="0 0 "#);
+    push_decimal(&mut out, side);
+    out.push(' ');
+    push_decimal(&mut out, side);
+    out.push_str(r#"" shape-rendering="crispEdges"><rect width=""#);
+    push_decimal(&mut out, side);
+    out.push_str(r#"" height=""#);
+    push_decimal(&mut out, side);
+    out.push_str(r##"" fill="#ffffff"/><path fill="#000000" d=""##);
+    for (y, row) in m.rows().enumerate() {
+        let y = y.saturating_add(QUIET_ZONE);
+        let mut start = None;
+        // A light sentinel after the row closes a run that reaches the right edge.
+        for (x, dark) in row.iter().copied().chain([false]).enumerate() {
+            match (dark, start) {
+                (true, None) => start = Some(x),
+                (false, Some(s)) => {
+                    let x0 = s.saturating_add(QUIET_ZONE);
+                    let n = x.saturating_sub(s);
+                    out.push('M');
+                    push_decimal(&mut out, x0);
+                    out.push(' ');
+                    push_decimal(&mut out, y);
+                    out.push('h');
+                    push_decimal(&mut out, n);
+                    out.push_str("v1H");
+                    push_decimal(&mut out, x0);
+                    out.push('z');
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    out.push_str(r#""/></svg>"#);
+    out
+}
+
+/// Appends `n` in decimal (faster than `write!` for the many short numbers of a path).
+fn push_decimal(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(match n % 10 {
+        0 => '0',
+        1 => '1',
+        2 => '2',
+        3 => '3',
+        4 => '4',
+        5 => '5',
+        6 => '6',
+        7 => '7',
+        8 => '8',
+        _ => '9',
+    });
 }
 
 /// The QR code of `text` for a terminal: two modules per character cell with
 /// Unicode half blocks (`▀`, `▄`, `█`, space), lines separated by `\n`,
-/// including the quiet zone.
+/// including the 4-module quiet zone.
 ///
 /// Colours are inverted for the usual light-on-dark terminal: a *light* module
 /// is printed as a block and a dark module as a space, so the code reads as
@@ -86,12 +210,37 @@ pub fn render_svg(text: &str) -> Result<String, RenderError> {
 /// # Errors
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn render_terminal(text: &str) -> Result<String, RenderError> {
-    Ok(encode(text)?
-        .render::<unicode::Dense1x2>()
-        .dark_color(unicode::Dense1x2::Light)
-        .light_color(unicode::Dense1x2::Dark)
-        .quiet_zone(true)
-        .build())
+    Ok(terminal(&render_matrix(text)?))
+}
+
+fn terminal(m: &QrMatrix) -> String {
+    let side = m.width.saturating_add(QUIET_ZONE.saturating_mul(2));
+    // Ink (a block) where the module, quiet zone included, is light.
+    let ink = |x: usize, y: usize| match (x.checked_sub(QUIET_ZONE), y.checked_sub(QUIET_ZONE)) {
+        (Some(mx), Some(my)) => !m.is_dark(mx, my),
+        _ => true,
+    };
+    let lines = side.div_ceil(2);
+    // Each half-block character is 3 bytes in UTF-8.
+    let mut out = String::with_capacity(lines.saturating_mul(side.saturating_mul(3).saturating_add(1)));
+    for line in 0..lines {
+        if line > 0 {
+            out.push('\n');
+        }
+        let top = line.saturating_mul(2);
+        let bottom = top.saturating_add(1);
+        for x in 0..side {
+            // An odd last row has nothing below it: its lower half stays blank.
+            let below = bottom < side && ink(x, bottom);
+            out.push(match (ink(x, top), below) {
+                (false, false) => ' ',
+                (false, true) => '▄',
+                (true, false) => '▀',
+                (true, true) => '█',
+            });
+        }
+    }
+    out
 }
 
 /// The module matrix of a QR code (no quiet zone), e.g. for rendering a PNG.
@@ -114,6 +263,11 @@ impl QrMatrix {
             .and_then(|i| self.modules.get(i).copied())
             .unwrap_or(false)
     }
+
+    /// The rows of the matrix, top to bottom.
+    fn rows(&self) -> std::slice::ChunksExact<'_, bool> {
+        self.modules.chunks_exact(self.width.max(1))
+    }
 }
 
 /// The module matrix of the QR code of `text`.
@@ -122,7 +276,16 @@ impl QrMatrix {
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn render_matrix(text: &str) -> Result<QrMatrix, RenderError> {
     let code = encode(text)?;
-    Ok(QrMatrix { width: code.width(), modules: code.to_colors().into_iter().map(|c| c == Color::Dark).collect() })
+    let width = code.size;
+    // The encoder stores the matrix row by row with a stride of `size`.
+    let modules = width
+        .checked_mul(width)
+        .and_then(|n| code.data.get(..n))
+        .ok_or(RenderError::Encoding)?
+        .iter()
+        .map(|m| m.value())
+        .collect();
+    Ok(QrMatrix { width, modules })
 }
 
 #[cfg(test)]
@@ -133,11 +296,13 @@ mod tests {
     use crate::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
     use crate::secrets::DataSecret;
     use crate::time::UnixMinute;
-    use qrcode::bits::Bits;
-    use qrcode::optimize::Parser;
-    use qrcode::types::Mode;
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
+
+    /// Alphanumeric capacity (characters) of version 7 at EC level M (ISO/IEC 18004, table 7).
+    const V7_M_ALPHANUMERIC_CAPACITY: usize = 178;
+    /// ... and of version 6-M.
+    const V6_M_ALPHANUMERIC_CAPACITY: usize = 154;
 
     fn guest_text(seed: u64) -> String {
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
@@ -163,35 +328,90 @@ mod tests {
     fn guest_text_is_alphanumeric_and_version_7() {
         for seed in 0..8 {
             let text = guest_text(seed);
+            assert_eq!(text.len(), 175);
+            // Only the 45-character alphanumeric set: encoded in alphanumeric mode, never byte mode.
+            assert!(text.bytes().all(is_qr_alphanumeric));
+            assert_eq!(mode_for(text.as_bytes()), Mode::Alphanumeric);
+            assert!(text.len() <= V7_M_ALPHANUMERIC_CAPACITY && text.len() > V6_M_ALPHANUMERIC_CAPACITY);
+            // What the encoder built: alphanumeric mode, EC level M, version 7.
+            let code = encode(&text).unwrap();
+            assert_eq!(code.mode, Some(Mode::Alphanumeric));
+            assert!(matches!(code.ecl, Some(ECL::M)), "{:?}", code.ecl);
+            assert!(matches!(code.version, Some(fast_qr::Version::V07)), "{:?}", code.version);
             assert_eq!(qr_version(&text).unwrap(), 7);
-            // The optimal segmentation never uses byte mode.
-            for seg in Parser::new(text.as_bytes()).optimize(Version::Normal(7)) {
-                assert!(matches!(seg.mode, Mode::Alphanumeric | Mode::Numeric), "{:?}", seg.mode);
-            }
-            // Pure alphanumeric mode alone also fits version 7-M.
-            let mut bits = Bits::new(Version::Normal(7));
-            bits.push_alphanumeric_data(text.as_bytes()).unwrap();
-            bits.push_terminator(EcLevel::M).unwrap();
         }
+    }
+
+    #[test]
+    fn mode_choice() {
+        assert_eq!(mode_for(b"0123456789"), Mode::Numeric);
+        assert_eq!(mode_for(b"ABCXYZ234567 $%*+-./:"), Mode::Alphanumeric);
+        assert_eq!(mode_for(b"https://luca.example/"), Mode::Byte);
+        assert_eq!(mode_for(b"ABC#"), Mode::Byte);
+        assert_eq!(mode_for("ÄBC".as_bytes()), Mode::Byte);
+        assert_eq!(EC_LEVEL, EcLevel::M);
+    }
+
+    /// The smallest fitting version follows the capacity tables of the standard (ISO/IEC 18004, table 7) at the
+    /// version 6/7/8 boundaries and at version 40 (5596 digits, 3391 alphanumeric characters, 2331 bytes), and
+    /// agrees with the `qrcode` crate's choice for single-mode text.
+    #[test]
+    fn version_choice_matches_capacities() {
+        // (character, capacity of 6-M, of 7-M, of 40-M)
+        for (unit, v6, v7, v40) in [("7", 255, 293, 5596), ("Q", 154, 178, 3391), ("q", 106, 122, 2331)] {
+            for (len, version) in [(1, 1), (v6, 6), (v6 + 1, 7), (v7, 7), (v7 + 1, 8)] {
+                let text = unit.repeat(len);
+                assert_eq!(qr_version(&text).unwrap(), version, "{unit} × {len}");
+                let reference =
+                    qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap().version();
+                assert_eq!(reference, qrcode::Version::Normal(version), "{unit} × {len}");
+            }
+            assert_eq!(qr_version(&unit.repeat(v40)).unwrap(), 40);
+            assert_eq!(qr_version(&unit.repeat(v40 + 1)).unwrap_err(), RenderError::DataTooLong);
+        }
+        assert_eq!(qr_version("").unwrap(), 1);
     }
 
     #[test]
     fn renders() {
         let text = guest_text(1);
         let svg = render_svg(&text).unwrap();
-        assert!(svg.starts_with("<?xml"));
-        assert!(svg.contains("<svg"));
+        assert!(svg.starts_with(r#"<?xml version="1.0" standalone="yes"?><svg xmlns="http://www.w3.org/2000/svg""#));
+        // 45 modules + 2·4 quiet zone = 53 units; 5 units per module reach 256.
+        assert!(svg.contains(r#" width="265" height="265" viewBox="0 0 53 53" "#));
+        assert!(svg.contains(r##"<rect width="53" height="53" fill="#ffffff"/><path fill="#000000" d="M4 4h7v1H4z"##));
+        assert!(svg.ends_with(r#"z"/></svg>"#));
+        assert!(!svg.contains("href") && !svg.contains("url(") && !svg.contains("<script"));
         let term = render_terminal(&text).unwrap();
         // Version 7: 45 modules + 2·4 quiet zone = 53 columns, ceil(53 / 2) = 27 lines.
         assert_eq!(term.lines().count(), 27);
         assert!(term.lines().all(|l| l.chars().count() == 53));
+        let lines: Vec<&str> = term.lines().collect();
+        // Quiet zone (light = ink) above; rows 4–5 (quiet zone, then the finder pattern: dark, light ring, dark).
+        assert_eq!(lines[0], "█".repeat(53));
+        assert!(lines[2].starts_with("████ ▄▄▄▄▄ █"), "{}", lines[2]);
+        // The last line holds only the bottom quiet-zone row: upper halves.
+        assert_eq!(lines[26], "▀".repeat(53));
         let m = render_matrix(&text).unwrap();
         assert_eq!(m.width, 45);
         assert_eq!(m.modules.len(), 45 * 45);
-        // Finder pattern corner is dark; outside is light.
+        // Finder pattern corner is dark, its inner ring light; outside is light.
         assert!(m.is_dark(0, 0));
+        assert!(!m.is_dark(1, 1));
+        assert!(m.is_dark(2, 2));
+        assert!(!m.is_dark(7, 0));
         assert!(!m.is_dark(45, 0));
         assert!(!m.is_dark(0, 45));
+    }
+
+    #[test]
+    fn svg_size_is_at_least_256() {
+        // Version 1: 21 + 8 = 29 units, 9 units per module = 261.
+        let svg = render_svg("1").unwrap();
+        assert!(svg.contains(r#" width="261" height="261" viewBox="0 0 29 29" "#), "{svg}");
+        // Version 40: 177 + 8 = 185 units, 2 per module = 370.
+        let svg = render_svg(&"Q".repeat(3391)).unwrap();
+        assert!(svg.contains(r#" width="370" height="370" viewBox="0 0 185 185" "#));
     }
 
     #[test]
@@ -202,5 +422,6 @@ mod tests {
         assert_eq!(render_terminal(&text).unwrap_err(), RenderError::DataTooLong);
         assert_eq!(render_matrix(&text).unwrap_err(), RenderError::DataTooLong);
         assert_eq!(RenderError::DataTooLong.kind(), "data_too_long");
+        assert_eq!(RenderError::Encoding.kind(), "encoding");
     }
 }
