@@ -10,11 +10,12 @@
 //! | receive another office's daily or badge key | [`HealthOffice::import_key_share`] |
 //! | erase keys past retention | [`HealthOffice::purge`] |
 //! | fetch an infected guest's history by TAN | [`HealthOffice::fetch_history`] (or [`HealthOffice::open_history_share`]) |
-//! | compute the trace ids of a history, or of a badge | [`trace_ids_of_history`], [`trace_ids_of_badge`] |
+//! | compute the trace ids of a history, or of a badge | [`trace_ids_of_history`] (parallel; [`trace_ids_of_history_sequential`]), [`trace_ids_of_badge`] |
 //! | find the guest's check-ins among the server's records | [`match_check_ins`] (or [`match_trace_ids`]) → [`HistoryMatch`] |
+//! | match millions of stored records, streamed, in bounded memory | [`TraceIdIndex::of_history`] (once) → [`TraceIdIndex::match_records`] (any iterator) |
 //! | ask a venue for consent | [`HealthOffice::request_tracing`] (window: [`HistoryMatch::window`]) |
 //! | open the venue's consent response | [`HealthOffice::open_consent_response`] → [`OpenedConsent`] |
-//! | decrypt and verify a contact's data | [`HealthOffice::decrypt_contact`] → [`Contact`] |
+//! | decrypt and verify a contact's data | [`HealthOffice::decrypt_contact`] → [`Contact`]; many at once: [`HealthOffice::decrypt_contacts`] |
 //! | export contacts (JSON, spreadsheet-safe CSV) | [`export::to_json`], [`export::to_csv`] |
 //! | tell guests on their devices | [`HealthOffice::notification_list`] |
 //! | persist a role object | `export_state()` / `import_state()` ([`state`]) |
@@ -31,6 +32,19 @@
 //! as deterministic CBOR **including every private key in the clear**, in a
 //! buffer that wipes itself; whether and how to encrypt it at rest is the
 //! embedder's choice. `import_state()` is strict ([`state`]).
+//!
+//! **Parallel batches.** The bulk work of tracing runs on [`rayon`]'s
+//! *current* pool: [`trace_ids_of_history`] and [`trace_ids_of_badge`] (per
+//! day and minute), [`TraceIdIndex::match_records`] (and [`match_trace_ids`],
+//! [`match_check_ins`]: chunks of [`MATCH_CHUNK_RECORDS`] records),
+//! [`HealthOffice::open_consent_response`] (per entry) and
+//! [`HealthOffice::decrypt_contacts`]. Called outside any pool, that is
+//! rayon's global pool (one thread per core, or `RAYON_NUM_THREADS`); to
+//! choose the thread count, build a pool and call inside it:
+//! `rayon::ThreadPoolBuilder::new().num_threads(2).build()?.install(|| office.open_consent_response(..))`.
+//! Results are deterministic: the same inputs give the same outputs (order
+//! included) whatever the thread count. Nothing else in the crate starts or
+//! uses threads.
 //!
 //! **Errors**, one enum per concern, each with a stable `kind()`: [`KeyError`]
 //! (certificates, keys), [`TracingError`] (tracing), [`StateError`]
@@ -157,6 +171,7 @@ pub use office::{
 };
 pub use state::StateError;
 pub use trace::{
-    ConsentedCheckIn, Contact, HistoryMatch, MAX_BADGE_DAYS, OpenedConsent, UnreadableCheckIn, match_check_ins,
-    match_trace_ids, trace_ids_of_badge, trace_ids_of_history,
+    ConsentedCheckIn, Contact, HistoryMatch, MATCH_CHUNK_RECORDS, MAX_BADGE_DAYS, OpenedConsent, TraceIdIndex,
+    UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge, trace_ids_of_history,
+    trace_ids_of_history_sequential,
 };

@@ -12,7 +12,7 @@ use luca_protocol::error::OpenError;
 use luca_protocol::ids::{BadgeKeyId, RequestId, TraceId, UserId, VenueId};
 use luca_protocol::messages::additional_data::AdditionalDataContent;
 use luca_protocol::messages::checkin_record::{CheckInRecordIn, CheckInSource, InnerRecord};
-use luca_protocol::messages::consent_response::ConsentResponseIn;
+use luca_protocol::messages::consent_response::{BoundConsentEntry, ConsentResponseIn};
 use luca_protocol::messages::contact_data::{ContactDataIn, ContactFields};
 use luca_protocol::messages::history_share::{HistoryShareIn, OpenedHistoryShare};
 use luca_protocol::messages::notification_list::{MAX_LEVEL, NotificationList};
@@ -20,8 +20,9 @@ use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
 use luca_protocol::qr::guest::CheckInSecrets;
 use luca_protocol::secrets::BadgeTraceKey;
 use luca_protocol::tan::Tan;
-use luca_protocol::time::{UnixMinute, UnixTime, UtcDay};
+use luca_protocol::time::{MINUTES_PER_DAY, UnixMinute, UnixTime, UtcDay};
 use rand_core::CryptoRng;
+use rayon::prelude::*;
 
 use crate::HealthOffice;
 use crate::error::TracingError;
@@ -50,12 +51,37 @@ impl HistoryMatch {
 }
 
 /// Every (trace id, minute) of a shared history: 1,440 per shared day, computed by the office itself.
+///
+/// In order: by day, then by minute. Computed in parallel on rayon's current
+/// pool (see the crate documentation, "Parallel batches"); the result is the
+/// same as [`trace_ids_of_history_sequential`]'s, whatever the thread count.
 pub fn trace_ids_of_history(share: &OpenedHistoryShare) -> Vec<(TraceId, UnixMinute)> {
+    let user_id = &share.user_id;
+    share
+        .days
+        .par_iter()
+        .flat_map(|(day, secret)| {
+            minutes_of(*day)
+                .into_par_iter()
+                .map(move |m| (derive::guest_trace_id(secret, user_id, UnixMinute(m)), UnixMinute(m)))
+        })
+        .collect()
+}
+
+/// [`trace_ids_of_history`] on the calling thread only (no rayon): the reference the parallel version is tested
+/// against, and the choice of an embedder that wants no worker threads.
+pub fn trace_ids_of_history_sequential(share: &OpenedHistoryShare) -> Vec<(TraceId, UnixMinute)> {
     share
         .days
         .iter()
         .flat_map(|(day, secret)| day.minutes().map(move |m| (derive::guest_trace_id(secret, &share.user_id, m), m)))
         .collect()
+}
+
+/// The minutes of `day` as a range (what [`UtcDay::minutes`] iterates), for rayon.
+fn minutes_of(day: UtcDay) -> core::ops::Range<u32> {
+    let first = day.first_minute().0;
+    first..first.saturating_add(MINUTES_PER_DAY)
 }
 
 /// Every (trace id, minute) of a badge over `days` (inclusive), from its printed serial:
@@ -80,16 +106,135 @@ pub fn trace_ids_of_badge(
     Ok(badge_trace_ids(&secrets.trace_key, first, count))
 }
 
+/// The badge's trace ids of `count` days from `first`, by day then minute, in parallel per day.
 fn badge_trace_ids(trace_key: &BadgeTraceKey, first: UtcDay, count: u32) -> Vec<(TraceId, UnixMinute)> {
     (0..count)
-        .map(|i| first.plus_days(i))
-        .flat_map(|day| day.minutes())
-        .map(|m| (derive::trace_id(&derive::badge_checkout_proof(trace_key, m)), m))
+        .into_par_iter()
+        .flat_map(|i| {
+            minutes_of(first.plus_days(i)).into_par_iter().map(|m| {
+                let m = UnixMinute(m);
+                (derive::trace_id(&derive::badge_checkout_proof(trace_key, m)), m)
+            })
+        })
         .collect()
 }
 
+/// Records [`TraceIdIndex::match_records`] decodes and matches per parallel chunk.
+pub const MATCH_CHUNK_RECORDS: usize = 4_096;
+
+/// The trace ids of a traced history (or badge), indexed for matching the
+/// server's stored check-in records against them.
+///
+/// Build it once per history ([`of_history`](Self::of_history) or
+/// [`new`](Self::new)); its memory is one hash-map entry per trace id (20,160
+/// for 14 days), independent of the number of records matched. Matching
+/// ([`match_records`](Self::match_records)) consumes any iterator of encoded
+/// records, for example a lazy scan of the server's store, in bounded chunks
+/// decoded and matched in parallel: memory is the index, one chunk of
+/// records and the matches, however many records there are.
+///
+/// `Debug` prints the number of trace ids only.
+#[derive(Clone, Default)]
+pub struct TraceIdIndex {
+    minutes: HashMap<TraceId, UnixMinute>,
+}
+
+impl fmt::Debug for TraceIdIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TraceIdIndex").field("len", &self.minutes.len()).finish()
+    }
+}
+
+impl TraceIdIndex {
+    /// The index of `trace_ids` (trace id, minute); for a trace id listed
+    /// twice, the later minute counts.
+    pub fn new(trace_ids: &[(TraceId, UnixMinute)]) -> Self {
+        Self { minutes: trace_ids.iter().copied().collect() }
+    }
+
+    /// The index of every trace id of a shared history ([`trace_ids_of_history`]).
+    pub fn of_history(history: &OpenedHistoryShare) -> Self {
+        Self::new(&trace_ids_of_history(history))
+    }
+
+    /// Number of trace ids indexed.
+    pub fn len(&self) -> usize {
+        self.minutes.len()
+    }
+
+    /// Whether no trace id is indexed (nothing matches).
+    pub fn is_empty(&self) -> bool {
+        self.minutes.is_empty()
+    }
+
+    /// Whether `trace_id` is indexed with exactly `minute`.
+    pub fn contains(&self, trace_id: &TraceId, minute: UnixMinute) -> bool {
+        self.minutes.get(trace_id) == Some(&minute)
+    }
+
+    /// The match of one encoded check-in record: `None` if it does not
+    /// decode or its (trace id, minute) is not indexed.
+    pub fn match_record(&self, bytes: &[u8]) -> Option<HistoryMatch> {
+        let r = CheckInRecordIn::from_slice(bytes).ok()?;
+        self.contains(&r.trace_id(), r.checkin_minute()).then(|| HistoryMatch {
+            minute: r.checkin_minute(),
+            venue_id: r.venue_id(),
+            trace_id: r.trace_id(),
+        })
+    }
+
+    /// The records among `records` (encoded check-in records, as the server
+    /// stores them) whose trace id and minute are indexed, sorted by (minute,
+    /// venue, trace id), without repetitions.
+    ///
+    /// Streams: takes [`MATCH_CHUNK_RECORDS`] records at a time from the
+    /// iterator (on the calling thread), decodes and matches them in parallel
+    /// on rayon's current pool, and drops them on the calling thread before
+    /// taking the next chunk (the thread that produced them: freeing memory
+    /// on another thread would contend for the allocator); memory is the
+    /// index, one chunk and the matches. Linear in the number of records. A record that does not
+    /// decode is skipped: it has no trace id to match (the server validated
+    /// every record on receipt). The result does not depend on the thread
+    /// count or the chunk size.
+    pub fn match_records<I>(&self, records: I) -> Vec<HistoryMatch>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]> + Sync,
+    {
+        self.match_records_in_chunks(records, MATCH_CHUNK_RECORDS)
+    }
+
+    /// [`match_records`](Self::match_records) with `chunk_records` records per
+    /// chunk (at least 1): a larger chunk spreads better over many threads, a
+    /// smaller one holds less memory.
+    pub fn match_records_in_chunks<I>(&self, records: I, chunk_records: usize) -> Vec<HistoryMatch>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]> + Sync,
+    {
+        let chunk_records = chunk_records.max(1);
+        let mut records = records.into_iter();
+        let mut chunk: Vec<I::Item> = Vec::with_capacity(chunk_records);
+        let mut out: Vec<HistoryMatch> = Vec::new();
+        loop {
+            chunk.extend(records.by_ref().take(chunk_records));
+            if chunk.is_empty() {
+                break;
+            }
+            out.par_extend(chunk.par_iter().filter_map(|bytes| self.match_record(bytes.as_ref())));
+            // Dropped here, by the thread that produced them.
+            chunk.clear();
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// The records among `records` (encoded check-in records, as the server
-/// stores them) whose trace id and minute are in `trace_ids`.
+/// stores them) whose trace id and minute are in `trace_ids`:
+/// [`TraceIdIndex::new`] then [`TraceIdIndex::match_records`] (streaming, in
+/// parallel).
 ///
 /// Linear in the number of records (one hash-map lookup each). A record that
 /// does not decode is skipped: it has no trace id to match (the server
@@ -99,28 +244,20 @@ fn badge_trace_ids(trace_key: &BadgeTraceKey, first: UtcDay, count: u32) -> Vec<
 pub fn match_trace_ids<I>(trace_ids: &[(TraceId, UnixMinute)], records: I) -> Vec<HistoryMatch>
 where
     I: IntoIterator,
-    I::Item: AsRef<[u8]>,
+    I::Item: AsRef<[u8]> + Sync,
 {
-    let index: HashMap<TraceId, UnixMinute> = trace_ids.iter().copied().collect();
-    let mut out: Vec<HistoryMatch> = records
-        .into_iter()
-        .filter_map(|bytes| CheckInRecordIn::from_slice(bytes.as_ref()).ok())
-        .filter(|r| index.get(&r.trace_id()) == Some(&r.checkin_minute()))
-        .map(|r| HistoryMatch { minute: r.checkin_minute(), venue_id: r.venue_id(), trace_id: r.trace_id() })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    TraceIdIndex::new(trace_ids).match_records(records)
 }
 
 /// The check-ins of a shared history among the server's `records`:
-/// [`trace_ids_of_history`] then [`match_trace_ids`].
+/// [`TraceIdIndex::of_history`] then [`TraceIdIndex::match_records`] (as
+/// [`trace_ids_of_history`] then [`match_trace_ids`]).
 pub fn match_check_ins<I>(history: &OpenedHistoryShare, records: I) -> Vec<HistoryMatch>
 where
     I: IntoIterator,
-    I::Item: AsRef<[u8]>,
+    I::Item: AsRef<[u8]> + Sync,
 {
-    match_trace_ids(&trace_ids_of_history(history), records)
+    TraceIdIndex::of_history(history).match_records(records)
 }
 
 /// One check-in of a consent response, opened down to the guest's (or badge's) secrets.
@@ -296,42 +433,64 @@ impl HealthOffice {
     /// requests) and the inner record of each check-in in it, with the
     /// additional data content.
     ///
-    /// The response as a whole must be authentic ([`ConsentResponseIn::open`]:
-    /// bound to this request, this office and the venue, every entry in the
-    /// window and bound to its trace id and minute); each inner record is then
-    /// opened on its own, and one that does not open lands in
-    /// [`OpenedConsent::unreadable`] without hiding the others.
+    /// The response as a whole must be authentic: [`ConsentResponseIn::bind`]
+    /// checks it against this request, this office and the venue and every
+    /// entry's minute against the window; then each entry is opened
+    /// ([`BoundConsentEntry::open`]: bound to the request, its trace id and
+    /// minute) together with its inner record, in parallel on rayon's current
+    /// pool. Any entry that fails to open rejects the whole response (the
+    /// first failing entry in the response's order gives the error); an inner
+    /// record that does not open lands in [`OpenedConsent::unreadable`]
+    /// without hiding the others. The result, entries in the response's
+    /// order, does not depend on the thread count.
     ///
     /// # Errors
     /// [`TracingError::Open`] with `BindingMismatch { field: "health_office_id" }`
     /// if `request` is not this office's; [`TracingError::Decode`] if the
     /// response is malformed; [`TracingError::Open`] if it is not bound to
-    /// `request` or a part does not decrypt.
+    /// `request` (a minute outside the window is reported before any part
+    /// that does not decrypt) or a part does not decrypt.
     pub fn open_consent_response(&self, bytes: &[u8], request: &TracingRequest) -> Result<OpenedConsent, TracingError> {
         if request.health_office_id() != self.id {
             return Err(OpenError::BindingMismatch { field: "health_office_id" }.into());
         }
-        let entries = ConsentResponseIn::from_slice(bytes)?.open(request, self.encryption_key())?;
+        let response = ConsentResponseIn::from_slice(bytes)?;
+        let bound = response.bind(request)?;
         let venue_id = request.venue_id();
-        let mut check_ins = Vec::with_capacity(entries.len());
+        let handles: Vec<BoundConsentEntry<'_>> = bound.entries().collect();
+        let opened: Vec<Result<Result<ConsentedCheckIn, UnreadableCheckIn>, OpenError>> =
+            handles.par_iter().map(|h| self.open_consent_entry(venue_id, h)).collect();
+        let mut check_ins = Vec::with_capacity(opened.len());
         let mut unreadable = Vec::new();
-        for e in entries {
-            let source = e.inner.source();
-            match self.open_inner_record(&e.inner) {
-                Ok(secrets) => check_ins.push(ConsentedCheckIn {
-                    venue_id,
-                    trace_id: e.trace_id,
-                    minute: e.checkin_minute,
-                    source,
-                    secrets,
-                    additional: e.additional,
-                }),
-                Err(error) => {
-                    unreadable.push(UnreadableCheckIn { trace_id: e.trace_id, minute: e.checkin_minute, source, error })
-                }
+        for entry in opened {
+            match entry? {
+                Ok(c) => check_ins.push(c),
+                Err(u) => unreadable.push(u),
             }
         }
         Ok(OpenedConsent { venue_id, request_id: request.request_id(), check_ins, unreadable })
+    }
+
+    /// One entry of a bound consent response: the entry (an error rejects the
+    /// response), then its inner record (an error makes it unreadable).
+    fn open_consent_entry(
+        &self,
+        venue_id: VenueId,
+        handle: &BoundConsentEntry<'_>,
+    ) -> Result<Result<ConsentedCheckIn, UnreadableCheckIn>, OpenError> {
+        let e = handle.open(self.encryption_key())?;
+        let source = e.inner.source();
+        Ok(match self.open_inner_record(&e.inner) {
+            Ok(secrets) => Ok(ConsentedCheckIn {
+                venue_id,
+                trace_id: e.trace_id,
+                minute: e.checkin_minute,
+                source,
+                secrets,
+                additional: e.additional,
+            }),
+            Err(error) => Err(UnreadableCheckIn { trace_id: e.trace_id, minute: e.checkin_minute, source, error }),
+        })
     }
 
     /// Decrypts and verifies the contact data (as stored by the server under
@@ -361,6 +520,18 @@ impl HealthOffice {
             table: check_in.additional.as_ref().and_then(|a| a.table),
             fields: opened.fields,
         })
+    }
+
+    /// [`decrypt_contact`](Self::decrypt_contact) for many contacts at once:
+    /// `items` are (contact data bytes as stored by the server, the consented
+    /// check-in), decrypted and verified in parallel on rayon's current pool.
+    /// One result per item, in the order of `items`; one failure does not
+    /// affect the others. The result does not depend on the thread count.
+    pub fn decrypt_contacts<B>(&self, items: &[(B, &ConsentedCheckIn)]) -> Vec<Result<Contact, TracingError>>
+    where
+        B: AsRef<[u8]> + Sync,
+    {
+        items.par_iter().map(|(bytes, check_in)| self.decrypt_contact(bytes.as_ref(), check_in)).collect()
     }
 
     /// Builds and signs this office's notification list: level 0 for every

@@ -329,30 +329,46 @@ struct Context {
     key: aead::LessSafeKey,
     base_nonce: [u8; AEAD_NONCE_LEN],
     seq: u64,
-    /// Only `Export` reads it, and protocol code exports nothing (the RFC 9180 vectors do).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Only `Export` reads it: protocol code exports nothing, so only test builds (the RFC 9180 vectors) derive it.
+    #[cfg(test)]
     exporter_secret: Zeroizing<[u8; NH]>,
+}
+
+/// `psk_id_hash = LabeledExtract("", "psk_id_hash", "")` of the key schedule (§5.1): the same for every base-mode
+/// context, so derived once.
+fn psk_id_hash() -> &'static [u8; NH] {
+    static PSK_ID_HASH: OnceLock<[u8; NH]> = OnceLock::new();
+    PSK_ID_HASH.get_or_init(|| *labeled_extract(HPKE_SUITE_ID, b"", b"psk_id_hash", b""))
 }
 
 impl Context {
     /// `KeySchedule(mode_base, shared_secret, info, default_psk, default_psk_id)` (§5.1).
     fn key_schedule(shared_secret: &[u8; NH], info: &[u8]) -> Result<Self, CryptoError> {
-        let psk_id_hash = labeled_extract(HPKE_SUITE_ID, b"", b"psk_id_hash", b"");
         let info_hash = labeled_extract(HPKE_SUITE_ID, b"", b"info_hash", info);
         let mut ksc = [0u8; 1 + 2 * NH];
         ksc[0] = MODE_BASE;
-        ksc[1..=NH].copy_from_slice(psk_id_hash.as_slice());
+        ksc[1..=NH].copy_from_slice(psk_id_hash());
         ksc[1 + NH..].copy_from_slice(info_hash.as_slice());
         let secret = labeled_extract(HPKE_SUITE_ID, shared_secret, b"secret", b"");
         let mut key = Zeroizing::new([0u8; NK]);
         labeled_expand(HPKE_SUITE_ID, &secret, b"key", &ksc, key.as_mut_slice())?;
         let mut base_nonce = [0u8; AEAD_NONCE_LEN];
         labeled_expand(HPKE_SUITE_ID, &secret, b"base_nonce", &ksc, &mut base_nonce)?;
-        let mut exporter_secret = Zeroizing::new([0u8; NH]);
-        labeled_expand(HPKE_SUITE_ID, &secret, b"exp", &ksc, exporter_secret.as_mut_slice())?;
+        #[cfg(test)]
+        let exporter_secret = {
+            let mut exporter_secret = Zeroizing::new([0u8; NH]);
+            labeled_expand(HPKE_SUITE_ID, &secret, b"exp", &ksc, exporter_secret.as_mut_slice())?;
+            exporter_secret
+        };
         let key =
             aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, key.as_slice()).map_err(|_| CryptoError)?);
-        Ok(Self { key, base_nonce, seq: 0, exporter_secret })
+        Ok(Self {
+            key,
+            base_nonce,
+            seq: 0,
+            #[cfg(test)]
+            exporter_secret,
+        })
     }
 
     /// `ComputeNonce(seq)` (§5.2): `base_nonce XOR I2OSP(seq, Nn)`.

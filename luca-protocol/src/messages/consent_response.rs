@@ -133,6 +133,7 @@ fn read_sealed(r: &mut ArrayReader, max: usize) -> Result<Sealed, DecodeError> {
 }
 
 /// The binding of one part.
+#[derive(Clone, Copy, Debug)]
 struct Binding<'a> {
     request_hash: &'a [u8; 32],
     health_office_id: &'a HealthOfficeId,
@@ -204,11 +205,8 @@ impl Fields {
         Ok(Self { request_hash, health_office_id, venue_id, entries })
     }
 
-    fn open(
-        &self,
-        request: &TracingRequest,
-        office_key: &HealthOfficeEncryptionKey,
-    ) -> Result<Vec<ConsentEntry>, OpenError> {
+    /// The response-level checks of opening, in order: request hash, office id, venue id.
+    fn check_envelope(&self, request: &TracingRequest) -> Result<(), OpenError> {
         if self.request_hash != request.request_hash() {
             return Err(OpenError::BindingMismatch { field: "request_hash" });
         }
@@ -218,32 +216,41 @@ impl Fields {
         if self.venue_id != request.venue_id() {
             return Err(OpenError::BindingMismatch { field: "venue_id" });
         }
-        let window = request.window();
-        let binding = self.binding();
-        let mut out = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
-            if !window.contains_minute(e.checkin_minute) {
-                return Err(OpenError::BindingMismatch { field: "checkin_minute" });
-            }
-            let aad = binding.aad(&e.trace_id, e.checkin_minute, PART_INNER);
-            let pt = crypto::hpke_open(&office_key.0, &e.inner.enc, labels::HPKE_CONSENT, &aad, &e.inner.ciphertext)?;
-            let inner = InnerRecord::from_slice(&pt).map_err(OpenError::Malformed)?;
-            if inner.source() != e.source {
-                return Err(OpenError::BindingMismatch { field: "source" });
-            }
-            inner.check_binding(e.trace_id, e.checkin_minute)?;
-            let additional = match &e.additional {
-                None => None,
-                Some(a) => {
-                    let aad = binding.aad(&e.trace_id, e.checkin_minute, PART_ADDITIONAL);
-                    let pt = crypto::hpke_open(&office_key.0, &a.enc, labels::HPKE_CONSENT, &aad, &a.ciphertext)?;
-                    Some(AdditionalDataContent::from_slice(&pt).map_err(OpenError::Malformed)?)
-                }
-            };
-            out.push(ConsentEntry { trace_id: e.trace_id, checkin_minute: e.checkin_minute, inner, additional });
-        }
-        Ok(out)
+        Ok(())
     }
+
+    /// The handle of entry `entry` under `window` (the envelope checked by the caller).
+    fn handle<'a>(&'a self, window: TracingWindow, entry: &'a Entry) -> BoundConsentEntry<'a> {
+        BoundConsentEntry { binding: self.binding(), window, entry }
+    }
+}
+
+/// Opens one entry: exactly the per-entry rules of [`ConsentResponse`] (opening), in order.
+fn open_entry(
+    binding: &Binding<'_>,
+    window: TracingWindow,
+    e: &Entry,
+    office_key: &HealthOfficeEncryptionKey,
+) -> Result<ConsentEntry, OpenError> {
+    if !window.contains_minute(e.checkin_minute) {
+        return Err(OpenError::BindingMismatch { field: "checkin_minute" });
+    }
+    let aad = binding.aad(&e.trace_id, e.checkin_minute, PART_INNER);
+    let pt = crypto::hpke_open(&office_key.0, &e.inner.enc, labels::HPKE_CONSENT, &aad, &e.inner.ciphertext)?;
+    let inner = InnerRecord::from_slice(&pt).map_err(OpenError::Malformed)?;
+    if inner.source() != e.source {
+        return Err(OpenError::BindingMismatch { field: "source" });
+    }
+    inner.check_binding(e.trace_id, e.checkin_minute)?;
+    let additional = match &e.additional {
+        None => None,
+        Some(a) => {
+            let aad = binding.aad(&e.trace_id, e.checkin_minute, PART_ADDITIONAL);
+            let pt = crypto::hpke_open(&office_key.0, &a.enc, labels::HPKE_CONSENT, &aad, &a.ciphertext)?;
+            Some(AdditionalDataContent::from_slice(&pt).map_err(OpenError::Malformed)?)
+        }
+    };
+    Ok(ConsentEntry { trace_id: e.trace_id, checkin_minute: e.checkin_minute, inner, additional })
 }
 
 /// Builds a consent response (venue side), entry by entry.
@@ -452,6 +459,12 @@ impl ConsentResponseBuilder {
 /// field: "source" }`); its binding to (`trace_id`, `checkin_minute`) (see
 /// [`InnerRecord`]); part 1, if present, opens (`DecryptionFailed`) and
 /// decodes (`Malformed`). Any failure rejects the whole response.
+///
+/// To open entries independently (e.g. on several threads),
+/// [`ConsentResponseIn::bind`] does the response-level checks and every
+/// entry's window check without decrypting, and [`BoundConsentEntry::open`]
+/// the per-entry rules above for one entry (see `bind` for why that is as
+/// strongly bound as [`ConsentResponseIn::open`]).
 #[derive(Clone, Debug)]
 pub struct ConsentResponse {
     raw: Vec<u8>,
@@ -561,7 +574,147 @@ impl ConsentResponseIn {
         request: &TracingRequest,
         office_key: &HealthOfficeEncryptionKey,
     ) -> Result<Vec<ConsentEntry>, OpenError> {
-        self.fields.open(request, office_key)
+        // The envelope here, each entry's minute inside its handle: the order of the rules in
+        // `ConsentResponse` (a minute outside the window is reported when its entry comes).
+        self.fields.check_envelope(request)?;
+        let window = request.window();
+        self.fields.entries.iter().map(|e| self.fields.handle(window, e).open(office_key)).collect()
+    }
+
+    /// Checks the response against `request` (the health office's own signed
+    /// request) without decrypting anything, and returns handles to open its
+    /// entries one by one, in any order, on any thread
+    /// ([`BoundConsentEntry::open`]).
+    ///
+    /// Checks, in order: `request_hash`, `health_office_id` and `venue_id`
+    /// equal the request's, then every entry's `checkin_minute` lies in the
+    /// request's window (`BindingMismatch` with that field name). Opening all
+    /// the handles and keeping the first error in entry order is
+    /// [`open`](Self::open), except that a minute outside the window is
+    /// reported here, before any decryption error of an earlier entry; either
+    /// way the response is rejected.
+    ///
+    /// # Security
+    /// Opening an entry on its own gives up nothing that [`open`](Self::open)
+    /// checks:
+    /// - the handle can only be obtained from this function, after the
+    ///   response-level checks against the office's own request;
+    /// - each part's AAD carries the request hash, the office id and the venue
+    ///   id of the checked response together with the entry's trace id, minute
+    ///   and part number, so a part decrypts only inside the entry, response,
+    ///   request and office it was sealed for (moved, swapped, re-dated or
+    ///   replayed parts fail with `DecryptionFailed` exactly as in `open`);
+    /// - the handle repeats the window check and applies the source check and
+    ///   the inner record's binding to (trace id, minute) of its entry, as
+    ///   `open` does.
+    ///
+    /// What per-entry opening changes is only who decides about the rest of the
+    /// response: `open` rejects the whole response on the first bad entry. A
+    /// caller that opens entries separately must do the same (a failure means
+    /// tampering or a faulty venue), not keep the entries that opened.
+    ///
+    /// # Errors
+    /// `BindingMismatch` with field `request_hash`, `health_office_id`,
+    /// `venue_id` or `checkin_minute`, for the first check that fails.
+    pub fn bind(&self, request: &TracingRequest) -> Result<BoundConsentResponse<'_>, OpenError> {
+        self.fields.check_envelope(request)?;
+        let window = request.window();
+        if self.fields.entries.iter().any(|e| !window.contains_minute(e.checkin_minute)) {
+            return Err(OpenError::BindingMismatch { field: "checkin_minute" });
+        }
+        Ok(BoundConsentResponse { fields: &self.fields, window })
+    }
+}
+
+/// A consent response checked against the health office's own request by
+/// [`ConsentResponseIn::bind`]: its entries can be opened independently
+/// (for example on several threads). `Send` and `Sync`.
+#[derive(Clone, Copy, Debug)]
+pub struct BoundConsentResponse<'a> {
+    fields: &'a Fields,
+    window: TracingWindow,
+}
+
+impl<'a> BoundConsentResponse<'a> {
+    /// The request hash (equal to the request's).
+    pub fn request_hash(&self) -> [u8; 32] {
+        self.fields.request_hash
+    }
+
+    /// The requesting health office (equal to the request's).
+    pub fn health_office_id(&self) -> HealthOfficeId {
+        self.fields.health_office_id
+    }
+
+    /// The consenting venue (equal to the request's).
+    pub fn venue_id(&self) -> VenueId {
+        self.fields.venue_id
+    }
+
+    /// The request's window (every entry's minute lies in it).
+    pub fn window(&self) -> TracingWindow {
+        self.window
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.fields.entries.len()
+    }
+
+    /// Whether the response has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.fields.entries.is_empty()
+    }
+
+    /// The entry at `index` (wire order), if there is one.
+    pub fn entry(&self, index: usize) -> Option<BoundConsentEntry<'a>> {
+        let fields: &'a Fields = self.fields;
+        fields.entries.get(index).map(|e| fields.handle(self.window, e))
+    }
+
+    /// Every entry, in wire order (ascending by minute, then trace id).
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = BoundConsentEntry<'a>> + DoubleEndedIterator + Clone + 'a {
+        let fields: &'a Fields = self.fields;
+        let window = self.window;
+        fields.entries.iter().map(move |e| fields.handle(window, e))
+    }
+}
+
+/// One entry of a [`BoundConsentResponse`], not yet decrypted. `Copy`, `Send` and `Sync`.
+#[derive(Clone, Copy, Debug)]
+pub struct BoundConsentEntry<'a> {
+    binding: Binding<'a>,
+    window: TracingWindow,
+    entry: &'a Entry,
+}
+
+impl BoundConsentEntry<'_> {
+    /// The entry's trace id (as received; authenticated once [`open`](Self::open) succeeds).
+    pub fn trace_id(&self) -> TraceId {
+        self.entry.trace_id
+    }
+
+    /// The entry's check-in minute (as received; authenticated once [`open`](Self::open) succeeds).
+    pub fn checkin_minute(&self) -> UnixMinute {
+        self.entry.checkin_minute
+    }
+
+    /// The entry's claimed source (checked against the inner record by [`open`](Self::open)).
+    pub fn source(&self) -> CheckInSource {
+        self.entry.source
+    }
+
+    /// Opens this entry with the health office's encryption key: the per-entry
+    /// rules of [`ConsentResponse`] (opening), in order: minute in the window,
+    /// part 0 opens with its AAD (bound to the request, office, venue, trace
+    /// id, minute and part), decodes as an inner record, its source and its
+    /// binding to (trace id, minute) match, part 1 (if any) opens and decodes.
+    ///
+    /// # Errors
+    /// The [`OpenError`] of the first rule that fails, as
+    /// [`ConsentResponseIn::open`] gives it for this entry.
+    pub fn open(&self, office_key: &HealthOfficeEncryptionKey) -> Result<ConsentEntry, OpenError> {
+        open_entry(&self.binding, self.window, self.entry, office_key)
     }
 }
 
@@ -674,6 +827,131 @@ mod tests {
         // Deterministic.
         let mut s2 = setup();
         assert_eq!(response(&mut s2).0.to_bytes(), resp.to_bytes());
+    }
+
+    /// An edit of a response's fields.
+    type Edit = fn(&mut Fields);
+
+    fn same_entry(a: &ConsentEntry, b: &ConsentEntry) {
+        assert_eq!(a.trace_id, b.trace_id);
+        assert_eq!(a.checkin_minute, b.checkin_minute);
+        assert_eq!(a.inner.to_bytes(), b.inner.to_bytes());
+        assert_eq!(a.additional, b.additional);
+    }
+
+    #[test]
+    fn bound_handles_are_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<BoundConsentResponse<'static>>();
+        send_sync::<BoundConsentEntry<'static>>();
+        send_sync::<ConsentEntry>();
+        send_sync::<ConsentResponseIn>();
+        send_sync::<HealthOfficeEncryptionKey>();
+    }
+
+    #[test]
+    fn bind_then_open_each_entry_equals_open() {
+        let mut s = setup();
+        let (resp, order) = response(&mut s);
+        let parsed = ConsentResponseIn::from_slice(resp.as_bytes()).unwrap();
+        let all = parsed.open(&s.request, &s.keys.encryption).unwrap();
+        let bound = parsed.bind(&s.request).unwrap();
+        assert_eq!(bound.len(), 3);
+        assert!(!bound.is_empty());
+        assert_eq!(bound.request_hash(), s.request.request_hash());
+        assert_eq!(bound.health_office_id(), s.cert.id());
+        assert_eq!(bound.venue_id(), s.venue_id);
+        assert_eq!(bound.window(), window());
+        assert_eq!(bound.entries().len(), 3);
+        assert_eq!(bound.entries().map(|h| h.trace_id()).collect::<Vec<_>>(), order);
+        assert_eq!(
+            bound.entries().map(|h| (h.checkin_minute(), h.source())).collect::<Vec<_>>(),
+            vec![
+                (minute(-60), CheckInSource::Guest),
+                (minute(-30), CheckInSource::Badge),
+                (minute(-10), CheckInSource::Guest)
+            ]
+        );
+        assert!(bound.entry(3).is_none());
+        // Any order: last entry first.
+        for (i, h) in bound.entries().enumerate().rev() {
+            same_entry(&h.open(&s.keys.encryption).unwrap(), &all[i]);
+            same_entry(&bound.entry(i).unwrap().open(&s.keys.encryption).unwrap(), &all[i]);
+        }
+        // Another office's key opens no entry.
+        assert_eq!(bound.entry(0).unwrap().open(&s.other_keys.encryption).unwrap_err(), OpenError::DecryptionFailed);
+
+        let empty = ConsentResponseIn::from(ConsentResponseBuilder::new(&s.request, &s.cert).unwrap().finish());
+        let bound = empty.bind(&s.request).unwrap();
+        assert!(bound.is_empty());
+        assert_eq!(bound.entries().count(), 0);
+        assert!(bound.entry(0).is_none());
+    }
+
+    #[test]
+    fn bind_rejects_as_open_does() {
+        let mut s = setup();
+        let (resp, _) = response(&mut s);
+        let other = request_for(&s.keys, &s.cert, s.venue_id, 2);
+        let parsed = ConsentResponseIn::from_slice(resp.as_bytes()).unwrap();
+        assert_eq!(parsed.bind(&other).unwrap_err(), OpenError::BindingMismatch { field: "request_hash" });
+        let cases: [(Edit, &str); 3] = [
+            (|f| f.health_office_id = HealthOfficeId::from_array([5; 16]), "health_office_id"),
+            (|f| f.venue_id = VenueId::from_array([5; 16]), "venue_id"),
+            (|f| f.entries[2].checkin_minute = minute(61), "checkin_minute"),
+        ];
+        for (edit, field) in cases {
+            let b = edited(resp.as_bytes(), edit);
+            let parsed = ConsentResponseIn::from_slice(&b).unwrap();
+            assert_eq!(parsed.bind(&s.request).unwrap_err(), OpenError::BindingMismatch { field });
+            assert_eq!(open_err(&s, &b), OpenError::BindingMismatch { field });
+        }
+    }
+
+    #[test]
+    fn tampered_entry_fails_on_its_own_with_the_error_of_open() {
+        let mut s = setup();
+        let (resp, _) = response(&mut s);
+        let edits: [(Edit, OpenError); 5] = [
+            (|f| f.entries[1].inner.ciphertext[3] ^= 1, OpenError::DecryptionFailed),
+            (|f| f.entries[1].trace_id = TraceId::from_array([0xff; 16]), OpenError::DecryptionFailed),
+            (|f| f.entries[1].source = CheckInSource::Guest, OpenError::BindingMismatch { field: "source" }),
+            (|f| f.entries[1].additional.as_mut().unwrap().ciphertext[0] ^= 1, OpenError::DecryptionFailed),
+            (
+                |f| {
+                    // Part 1 under part 0's encapsulated key.
+                    let enc = f.entries[1].inner.enc;
+                    f.entries[1].additional.as_mut().unwrap().enc = enc;
+                },
+                OpenError::DecryptionFailed,
+            ),
+        ];
+        let good =
+            ConsentResponseIn::from_slice(resp.as_bytes()).unwrap().open(&s.request, &s.keys.encryption).unwrap();
+        for (i, (edit, expected)) in edits.into_iter().enumerate() {
+            let b = edited(resp.as_bytes(), edit);
+            let parsed = ConsentResponseIn::from_slice(&b).unwrap();
+            assert_eq!(parsed.open(&s.request, &s.keys.encryption).unwrap_err(), expected, "edit {i}");
+            let bound = parsed.bind(&s.request).unwrap();
+            assert_eq!(bound.entry(1).unwrap().open(&s.keys.encryption).unwrap_err(), expected, "edit {i}");
+            // The untouched entries still open on their own (the caller rejects the response).
+            same_entry(&bound.entry(0).unwrap().open(&s.keys.encryption).unwrap(), &good[0]);
+            same_entry(&bound.entry(2).unwrap().open(&s.keys.encryption).unwrap(), &good[2]);
+        }
+    }
+
+    #[test]
+    fn open_keeps_entry_order_bind_checks_every_minute_first() {
+        let mut s = setup();
+        let (resp, _) = response(&mut s);
+        // Entry 0 does not decrypt, entry 2 lies outside the window.
+        let b = edited(resp.as_bytes(), |f| {
+            f.entries[0].inner.ciphertext[0] ^= 1;
+            f.entries[2].checkin_minute = minute(61);
+        });
+        let parsed = ConsentResponseIn::from_slice(&b).unwrap();
+        assert_eq!(parsed.open(&s.request, &s.keys.encryption).unwrap_err(), OpenError::DecryptionFailed);
+        assert_eq!(parsed.bind(&s.request).unwrap_err(), OpenError::BindingMismatch { field: "checkin_minute" });
     }
 
     #[test]

@@ -19,6 +19,12 @@
 //! checked by decoding the rendered codes with an independent reader (`tests/qr_readable.rs`).
 //!
 //! No type of the encoder crate appears in this module's API.
+//!
+//! # Stack use
+//!
+//! `fast_qr` builds the matrix on the stack (about 31 KB per copy): encoding a version-7 code needs roughly
+//! 128–192 KB of thread stack in release builds and 256–512 KB in debug builds. Call these functions from a
+//! thread with at least 512 KB (release) or 1 MB (debug) of stack; the main thread of every platform qualifies.
 
 use fast_qr::qr::QRCodeError;
 use fast_qr::{ECL, Mode, QRBuilder, QRCode};
