@@ -11,17 +11,16 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_main};
 use luca_protocol::derive;
 use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RequestId, UserId, VenueId};
-use luca_protocol::keys::{DailyPrivateKey, GuestSigningKey, HealthOfficeMasterKeys, TrustAnchorKey, VenuePrivateKey};
-use luca_protocol::messages::checkin_record::{
-    CheckInRecord, CheckInRecordIn, DEFAULT_FRESHNESS_WINDOW_SECS, InnerRecord,
+use luca_protocol::keys::{
+    DailyPrivateKey, EncryptionPublicKey, GuestSigningKey, HealthOfficeMasterKeys, TrustAnchorKey, VenuePrivateKey,
 };
+use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInRecordIn, InnerRecord};
 use luca_protocol::messages::consent_response::{ConsentResponseBuilder, ConsentResponseIn};
 use luca_protocol::messages::contact_data::{ContactData, ContactDataIn, ContactFields};
 use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
 use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
 use luca_protocol::qr::render;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
-use luca_protocol::server;
 use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use rand_chacha::ChaCha20Rng;
@@ -53,11 +52,16 @@ fn flags() -> QrFlags {
 }
 
 fn seal_qr(rng: &mut ChaCha20Rng, g: &Guest, daily: &DailyPrivateKey) -> GuestCheckInQr {
+    seal_qr_to(rng, g, &daily.public_key())
+}
+
+/// A guest's check-in QR for [`MINUTE`]: the trace id and the HPKE seal to `daily`.
+fn seal_qr_to(rng: &mut ChaCha20Rng, g: &Guest, daily: &EncryptionPublicKey) -> GuestCheckInQr {
     let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
     GuestCheckInQr::seal(
         rng,
         DailyKeyId::for_day(MINUTE.day()),
-        &daily.public_key(),
+        daily,
         flags(),
         MINUTE,
         trace_id,
@@ -77,39 +81,12 @@ fn guest_qr(c: &mut Criterion) {
     group.bench_function(format!("complete/{BACKEND}"), |b| {
         b.iter(|| {
             // Exactly the work of `crypto_only` below, then the Base32 text and the SVG (which builds the matrix).
-            let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
-            let qr = GuestCheckInQr::seal(
-                &mut rng,
-                DailyKeyId::for_day(MINUTE.day()),
-                &daily_pub,
-                flags(),
-                MINUTE,
-                trace_id,
-                &g.user_id,
-                &g.data_secret,
-            )
-            .unwrap();
-            let text = qr.to_base32();
+            let text = seal_qr_to(&mut rng, &g, &daily_pub).to_base32();
             black_box(render::render_svg(&text).unwrap())
         })
     });
     group.bench_function(format!("crypto_only/{BACKEND}"), |b| {
-        b.iter(|| {
-            let trace_id = derive::guest_trace_id(&g.secret, &g.user_id, MINUTE);
-            black_box(
-                GuestCheckInQr::seal(
-                    &mut rng,
-                    DailyKeyId::for_day(MINUTE.day()),
-                    &daily_pub,
-                    flags(),
-                    MINUTE,
-                    trace_id,
-                    &g.user_id,
-                    &g.data_secret,
-                )
-                .unwrap(),
-            )
-        })
+        b.iter(|| black_box(seal_qr_to(&mut rng, &g, &daily_pub)))
     });
     let text = seal_qr(&mut rng, &g, &daily).to_base32();
     group.bench_function("qr_matrix", |b| b.iter(|| black_box(render::render_matrix(black_box(&text)).unwrap())));
@@ -260,25 +237,6 @@ fn health_office_record(c: &mut Criterion) {
         })
     });
     group.finish();
-}
-
-/// Server-side validation of a check-in record (decode, freshness).
-fn server_validation(c: &mut Criterion) {
-    let mut rng = ChaCha20Rng::seed_from_u64(5);
-    let daily = DailyPrivateKey::generate(&mut rng);
-    let venue = VenuePrivateKey::generate(&mut rng);
-    let venue_id = VenueId::random(&mut rng);
-    let g = guest(&mut rng);
-    let qr = seal_qr(&mut rng, &g, &daily);
-    let (trace_id, minute) = (qr.trace_id(), qr.minute());
-    let record =
-        CheckInRecord::seal(&mut rng, venue_id, &venue.public_key(), &InnerRecord::Guest(qr), trace_id, minute)
-            .unwrap();
-    let bytes = record.to_bytes();
-    let now = UnixTime(minute.start().0 + 30);
-    c.bench_function(&format!("server_validate_checkin_record/{BACKEND}"), |b| {
-        b.iter(|| black_box(server::check_in_record(black_box(&bytes), now, DEFAULT_FRESHNESS_WINDOW_SECS).unwrap()))
-    });
 }
 
 /// The bare primitives, RustCrypto (always) and AWS-LC (with the `aws-lc` feature), measured in the same run.
@@ -449,7 +407,7 @@ fn awslc_primitives(c: &mut Criterion) {
 /// The criterion entry point (the macro's generated function carries no documentation).
 #[allow(missing_docs)]
 mod entry {
-    use super::{guest_qr, health_office_record, primitives, scanner, server_validation, trace_ids, two_layer_decrypt};
+    use super::{guest_qr, health_office_record, primitives, scanner, trace_ids, two_layer_decrypt};
     criterion::criterion_group!(
         benches,
         guest_qr,
@@ -457,7 +415,6 @@ mod entry {
         trace_ids,
         two_layer_decrypt,
         health_office_record,
-        server_validation,
         primitives
     );
 }
