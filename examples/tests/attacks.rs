@@ -1805,11 +1805,33 @@ fn attack_csv_formula_injection() {
     assert_eq!(rows.len(), 2);
 }
 
-/// Every character the field rules forbid: C0 and C1 controls, DEL, the bidi
-/// controls and the byte-order mark.
-const FORBIDDEN: [char; 17] = [
-    '\0', '\t', '\n', '\r', '\u{1b}', '\u{7f}', '\u{85}', '\u{9f}', '\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}',
-    '\u{202e}', '\u{2066}', '\u{2069}', '\u{feff}', '\u{1f}',
+/// Characters the field rules forbid, of every kind: C0 and C1 controls, DEL, the bidi controls, the
+/// byte-order mark, the line and paragraph separators and other invisible format characters (zero-width
+/// space, soft hyphen, word joiner, a tag character).
+const FORBIDDEN: [char; 23] = [
+    '\0',
+    '\t',
+    '\n',
+    '\r',
+    '\u{1b}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{9f}',
+    '\u{61c}',
+    '\u{200e}',
+    '\u{200f}',
+    '\u{202a}',
+    '\u{202e}',
+    '\u{2066}',
+    '\u{2069}',
+    '\u{feff}',
+    '\u{1f}',
+    '\u{2028}',
+    '\u{2029}',
+    '\u{200b}',
+    '\u{ad}',
+    '\u{2060}',
+    '\u{e0041}',
 ];
 
 #[test]
@@ -1889,17 +1911,18 @@ fn attack_control_characters_in_contact_fields() {
     );
     t.scan(&qr.unwrap().to_base32(), minute.start());
 
-    // (c) Eve registers through the app with what the rules allow: line and
-    // paragraph separators, a zero-width space, leading Unicode whitespace.
+    // (c) Eve registers through the app with what the rules allow: the
+    // zero-width non-joiner and joiner, no-break and ideographic spaces, in
+    // front of formulas.
     let mut eve_fields = ContactFields::default();
-    eve_fields.first_name = "Eve\u{2028}=cmd|' /C calc'!A0".into();
-    eve_fields.last_name = "\u{2029}-1+1".into();
+    eve_fields.first_name = "\u{200c}=cmd|' /C calc'!A0".into();
+    eve_fields.last_name = "\u{3000}-1+1".into();
     eve_fields.phone = "+49 30 7654321".into();
-    eve_fields.email = "eve\u{200b}@example.org".into();
-    eve_fields.street = "\u{2028}\u{2028}=SUM(1)".into();
-    eve_fields.house_number = "1\u{2029}2".into();
+    eve_fields.email = "eve\u{200d}@example.org".into();
+    eve_fields.street = "\u{a0}\u{200d}=SUM(1)".into();
+    eve_fields.house_number = "1\u{200c}2".into();
     eve_fields.postcode = "\u{3000}+1".into();
-    eve_fields.city = "Köln\u{2028}".into();
+    eve_fields.city = "Köln\u{200d}".into();
     let mut eve = register(&mut t.rng, &mut t.server, &eve_fields);
 
     let code = t.alice.check_in_code(&mut t.rng, &t.daily, NOW).unwrap();
@@ -1924,21 +1947,21 @@ fn attack_control_characters_in_contact_fields() {
     }
     assert_eq!(contacts.len(), 2, "Alice and Eve; the crafted contact is not in the output");
 
-    // CSV: separators replaced by U+FFFD (no field spans lines), formula
-    // prefixes behind invisible or white space neutralised, the rest kept.
+    // CSV: formula prefixes behind invisible or white space neutralised, the
+    // rest (the joiners included) kept exactly.
     let csv = export::to_csv(&contacts);
     let eve_contact = contacts.iter().find(|c| c.user_id == eve.user_id()).unwrap();
     let eve_row = csv_row(
         eve_contact,
         [
-            "\"Eve\u{fffd}=cmd|' /C calc'!A0\"",
-            "\"'\u{fffd}-1+1\"",
+            "\"'\u{200c}=cmd|' /C calc'!A0\"",
+            "\"'\u{3000}-1+1\"",
             "\"'+49 30 7654321\"",
-            "\"eve\u{200b}@example.org\"",
-            "\"'\u{fffd}\u{fffd}=SUM(1)\"",
-            "\"1\u{fffd}2\"",
+            "\"eve\u{200d}@example.org\"",
+            "\"'\u{a0}\u{200d}=SUM(1)\"",
+            "\"1\u{200c}2\"",
             "\"'\u{3000}+1\"",
-            "\"Köln\u{fffd}\"",
+            "\"Köln\u{200d}\"",
         ],
     );
     assert!(csv.ends_with(&eve_row), "{csv}");

@@ -31,11 +31,14 @@
 //!    instead of evaluating it (DDE payloads like `=cmd|' /C calc'!A0`,
 //!    `@SUM(1+1)`). Phone numbers like `+49 …` are prefixed too.
 //! 2. **Invisible and control characters** are replaced by U+FFFD (`�`), so
-//!    the tampering stays visible: every control character (general category
+//!    the tampering stays visible: every character the contact-field rules
+//!    forbid ([`is_forbidden_char`]): control characters (general category
 //!    Cc: U+0000–U+001F, U+007F–U+009F, including TAB, CR and LF — no field
-//!    spans lines), the bidi controls (U+061C, U+200E, U+200F,
-//!    U+202A–U+202E, U+2066–U+2069), U+FEFF, and the line and paragraph
-//!    separators U+2028, U+2029.
+//!    spans lines), the line and paragraph separators U+2028, U+2029, and the
+//!    invisible format characters (Cf: bidi controls, zero-width spaces, U+FEFF,
+//!    soft hyphen, tag characters, …) except U+200C and U+200D, which are kept
+//!    (names need them) but skipped, like whitespace, when step 1 looks for the
+//!    first visible character.
 //!
 //! Nothing else changes: other text, including very long fields, is kept
 //! exactly. The output has no byte-order mark (prepend U+FEFF when writing a
@@ -46,6 +49,7 @@
 use std::borrow::Cow;
 
 use crate::trace::Contact;
+use luca_protocol::messages::contact_data::is_forbidden_char;
 use luca_protocol::time::UnixMinute;
 
 /// The columns of both formats, in order.
@@ -168,21 +172,19 @@ fn is_formula_trigger(c: char) -> bool {
     matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n' | '\u{ff1d}' | '\u{ff0b}' | '\u{ff0d}' | '\u{ff20}')
 }
 
-/// Characters replaced by U+FFFD.
+/// Characters replaced by U+FFFD: exactly those the contact-field rules forbid.
 fn is_neutralised(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}'
-                | '\u{2028}'
-                | '\u{2029}'
-        )
+    is_forbidden_char(c)
+}
+
+/// Characters that take no room: skipped when looking for a field's first visible character.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace() || is_neutralised(c) || matches!(c, '\u{200c}' | '\u{200d}')
 }
 
 fn needs_quote_prefix(value: &str) -> bool {
     let first = value.chars().next().is_some_and(is_formula_trigger);
-    let first_visible =
-        value.chars().find(|c| !c.is_whitespace() && !is_neutralised(*c)).is_some_and(is_formula_trigger);
+    let first_visible = value.chars().find(|c| !is_invisible(*c)).is_some_and(is_formula_trigger);
     first || first_visible
 }
 

@@ -62,6 +62,13 @@ const CORPUS: &[(&str, &str)] = &[
     ("nul\u{0}del\u{7f}nel\u{85}", "\"nul\u{fffd}del\u{fffd}nel\u{fffd}\""),
     ("\u{1b}[31mred", "\"\u{fffd}[31mred\""),
     ("para\u{2028}graph\u{2029}", "\"para\u{fffd}graph\u{fffd}\""),
+    // Other invisible format characters: replaced; the zero-width non-joiner and joiner kept, but skipped
+    // when looking for a formula.
+    ("zero\u{200b}width\u{ad}\u{2060}\u{e0041}", "\"zero\u{fffd}width\u{fffd}\u{fffd}\u{fffd}\""),
+    ("\u{200b}=1+1", "\"'\u{fffd}=1+1\""),
+    ("\u{200c}=1+1", "\"'\u{200c}=1+1\""),
+    ("\u{200d}\u{3000}@x", "\"'\u{200d}\u{3000}@x\""),
+    ("علی\u{200c}رضا", "\"علی\u{200c}رضا\""),
 ];
 
 #[test]

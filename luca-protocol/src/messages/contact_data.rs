@@ -34,20 +34,56 @@ const MAX_DEPTH: usize = 1;
 
 use crate::error::SealError;
 
-/// Whether `c` is forbidden in every free-text field: a C0/C1 control
-/// character (general category Cc: U+0000–U+001F, U+007F–U+009F), a bidi
-/// control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or U+FEFF.
-pub(crate) fn is_forbidden_char(c: char) -> bool {
+/// Whether `c` is forbidden in every free-text field: a control character (general category Cc:
+/// U+0000–U+001F, U+007F–U+009F), a line or paragraph separator (Zl, Zp: U+2028, U+2029), or an
+/// invisible format character (general category Cf of Unicode 18.0, which includes every bidi
+/// control and U+FEFF) other than the zero-width non-joiner and joiner U+200C and U+200D, which
+/// names in Persian, Arabic and Indic scripts (and emoji sequences) need.
+///
+/// The list is fixed here, not taken from a Unicode table at run time, so that every
+/// implementation of protocol version 1 accepts exactly the same texts whatever Unicode version its
+/// libraries follow; a test compares it with the `unicode-properties` tables. The same rule applies to
+/// a guest's name in additional data; exporters use it to neutralise what reaches them anyway.
+///
+/// ```
+/// use luca_protocol::messages::contact_data::is_forbidden_char;
+/// assert!(is_forbidden_char('\u{200b}')); // zero-width space
+/// assert!(is_forbidden_char('\u{2028}')); // line separator
+/// assert!(!is_forbidden_char('\u{200c}')); // zero-width non-joiner: Persian names need it
+/// assert!(!is_forbidden_char('ö'));
+/// ```
+pub fn is_forbidden_char(c: char) -> bool {
     matches!(
         c,
+        // Cc
         '\u{0}'..='\u{1f}'
             | '\u{7f}'..='\u{9f}'
+            // Zl, Zp
+            | '\u{2028}'
+            | '\u{2029}'
+            // Cf (Unicode 18.0) without U+200C, U+200D
+            | '\u{ad}'
+            | '\u{600}'..='\u{605}'
             | '\u{61c}'
-            | '\u{200e}'
-            | '\u{200f}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8e2}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{200e}'..='\u{200f}'
             | '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
             | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
     )
 }
 
@@ -96,9 +132,10 @@ pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
 /// | `postcode` | 0..=16 | |
 /// | `city` | 0..=64 | |
 ///
-/// No field may contain a control character (U+0000–U+001F, U+007F–U+009F),
-/// a bidi control (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) or
-/// U+FEFF, and every field must be in Unicode Normalization Form C (checked first, over all fields;
+/// No field may contain a control character (U+0000–U+001F, U+007F–U+009F), a line or
+/// paragraph separator (U+2028, U+2029) or an invisible format character (Unicode category Cf,
+/// bidi controls and U+FEFF included) other than U+200C and U+200D (the full list: docs/PROTOCOL.md
+/// §8.1, field rules), and every field must be in Unicode Normalization Form C (checked first, over all fields;
 /// [`ContactData::seal`] normalises before validating). Text that looks like a spreadsheet
 /// formula (`=cmd|…`) is valid here: neutralising it is the exporter's job.
 #[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -614,6 +651,26 @@ mod tests {
         let sealed = ContactData::seal(&mut rng, &key, uid, &ds, &f, UnixTime(1_000)).unwrap();
         let opened = ContactDataIn::from_slice(sealed.as_bytes()).unwrap().open(&uid, &ds).unwrap();
         assert_eq!(opened.fields.city, "K\u{f6}ln");
+    }
+
+    /// The forbidden characters are exactly Cc, Zl, Zp and Cf without U+200C and U+200D, by the Unicode
+    /// tables of `unicode-properties` (Unicode 18.0). A newer table with new Cf characters fails here:
+    /// adding them to the protocol is then a decision for a new protocol version, not a silent change.
+    #[test]
+    fn forbidden_characters_are_cc_zl_zp_and_cf_but_zwnj_zwj() {
+        use unicode_properties::{GeneralCategory, UnicodeGeneralCategory as _};
+        assert_eq!(unicode_properties::UNICODE_VERSION, (18, 0, 0));
+        let mut forbidden = 0u32;
+        for c in (0..=0x10_ffffu32).filter_map(char::from_u32) {
+            let expected = match c.general_category() {
+                GeneralCategory::Control | GeneralCategory::LineSeparator | GeneralCategory::ParagraphSeparator => true,
+                GeneralCategory::Format => c != '\u{200c}' && c != '\u{200d}',
+                _ => false,
+            };
+            assert_eq!(is_forbidden_char(c), expected, "U+{:04X}", u32::from(c));
+            forbidden += u32::from(expected);
+        }
+        assert_eq!(forbidden, 65 + 2 + (170 - 2), "Cc, Zl and Zp, Cf without U+200C and U+200D");
     }
 
     #[test]

@@ -492,6 +492,12 @@ pub fn generate() -> Topic {
         ("validate_phone_two_digits", ["E", "M", "+(1) 2", "", "", "", "", ""]),
         ("validate_empty_last_name", ["E", "", "030123", "", "", "", "", ""]),
         ("validate_city_not_nfc", ["E", "M", "030123", "", "", "", "", "Ko\u{308}ln"]),
+        ("validate_zero_width_space_in_email", ["E", "M", "030123", "eve\u{200b}@example.org", "", "", "", ""]),
+        ("validate_line_separator_in_city", ["E", "M", "030123", "", "", "", "", "Köln\u{2028}"]),
+        ("validate_paragraph_separator_in_house_number", ["E", "M", "030123", "", "", "1\u{2029}2", "", ""]),
+        ("validate_soft_hyphen_in_last_name", ["E", "Muster\u{ad}mann", "030123", "", "", "", "", ""]),
+        ("validate_word_joiner_in_first_name", ["Eri\u{2060}ka", "M", "030123", "", "", "", "", ""]),
+        ("validate_tag_character_in_street", ["E", "M", "030123", "", "Haupt\u{e0041}straße", "", "", ""]),
     ];
     for (name, f) in invalid {
         let err = contact_fields(&f).validate().unwrap_err();
@@ -619,6 +625,26 @@ pub fn generate() -> Topic {
         &forged,
         &full.bytes,
         "the victim's guest_key in the payload, signed by another key",
+    );
+
+    // ------------------------------------- invisible format characters (added last: earlier cases keep their bytes)
+    // U+200C and U+200D are the only format characters allowed: Persian, Arabic and Indic names need them.
+    let zwnj = ["علی\u{200c}رضا", "Rezaei", "0301234567", "", "", "", "", ""];
+    let mut s = seal(&mut rng, &g, &zwnj, NOW);
+    // Invisible characters are never written raw into the vector file: the fields as hex here too.
+    if let Value::Object(m) = &mut s.fields {
+        m.remove("fields");
+        m.insert("fields_utf8_hex".to_owned(), fields_hex_json(&zwnj));
+    }
+    t.case("ok_zero_width_non_joiner_in_first_name", "ok", s.fields);
+    let (bytes, pt) = raw(&mut rng, 1, &["Erika", "Muster\u{200b}mann", "0301234567", "", "", "", "", ""]);
+    negative(
+        &mut t,
+        "plaintext_zero_width_space_in_last_name",
+        &bytes,
+        &g.user,
+        &g.secret(),
+        json!({"fields_utf8_hex": fields_hex_json(&["Erika", "Muster\u{200b}mann", "0301234567", "", "", "", "", ""]), "plaintext": hex(&pt), "note": "encrypted and signed correctly, bypassing the guest-side validation"}),
     );
 
     t
