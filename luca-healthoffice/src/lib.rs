@@ -15,7 +15,7 @@
 //! | match millions of stored records, streamed, in bounded memory | [`TraceIdIndex::of_history`] (once) → [`TraceIdIndex::match_records`] (any iterator) |
 //! | ask a venue for consent | [`HealthOffice::request_tracing`] (window: [`HistoryMatch::window`]) |
 //! | open the venue's consent response | [`HealthOffice::open_consent_response`] → [`OpenedConsent`] |
-//! | decrypt and verify a contact's data | [`HealthOffice::decrypt_contact`] → [`Contact`]; many at once: [`HealthOffice::decrypt_contacts`] |
+//! | decrypt and verify a contact's data | [`HealthOffice::decrypt_contact`] → [`Contact`]; many at once: [`HealthOffice::decrypt_contacts`]; any number, streamed: [`HealthOffice::decrypt_contacts_streamed`] |
 //! | export contacts (JSON, spreadsheet-safe CSV) | [`export::to_json`], [`export::to_csv`] |
 //! | tell guests on their devices | [`HealthOffice::notification_list`] |
 //! | persist a role object | `export_state()` / `import_state()` ([`state`]) |
@@ -37,8 +37,9 @@
 //! *current* pool: [`trace_ids_of_history`] and [`trace_ids_of_badge`] (per
 //! day and minute), [`TraceIdIndex::match_records`] (and [`match_trace_ids`],
 //! [`match_check_ins`]: chunks of [`MATCH_CHUNK_RECORDS`] records),
-//! [`HealthOffice::open_consent_response`] (per entry) and
-//! [`HealthOffice::decrypt_contacts`]. Called outside any pool, that is
+//! [`HealthOffice::open_consent_response`] (per entry),
+//! [`HealthOffice::decrypt_contacts`] and [`HealthOffice::decrypt_contacts_streamed`]
+//! (chunks of [`DECRYPT_CHUNK_CONTACTS`] contacts). Called outside any pool, that is
 //! rayon's global pool (one thread per core, or `RAYON_NUM_THREADS`); to
 //! choose the thread count, build a pool and call inside it:
 //! `rayon::ThreadPoolBuilder::new().num_threads(2).build()?.install(|| office.open_consent_response(..))`.
@@ -171,7 +172,7 @@ pub use office::{
 };
 pub use state::StateError;
 pub use trace::{
-    ConsentedCheckIn, Contact, HistoryMatch, MATCH_CHUNK_RECORDS, MAX_BADGE_DAYS, OpenedConsent, TraceIdIndex,
-    UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge, trace_ids_of_history,
-    trace_ids_of_history_sequential,
+    ConsentedCheckIn, Contact, DECRYPT_CHUNK_CONTACTS, HistoryMatch, MATCH_CHUNK_RECORDS, MAX_BADGE_DAYS,
+    OpenedConsent, TraceIdIndex, UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge,
+    trace_ids_of_history, trace_ids_of_history_sequential,
 };

@@ -122,6 +122,9 @@ fn badge_trace_ids(trace_key: &BadgeTraceKey, first: UtcDay, count: u32) -> Vec<
 /// Records [`TraceIdIndex::match_records`] decodes and matches per parallel chunk.
 pub const MATCH_CHUNK_RECORDS: usize = 4_096;
 
+/// Contacts [`HealthOffice::decrypt_contacts_streamed`] decrypts and verifies per parallel chunk.
+pub const DECRYPT_CHUNK_CONTACTS: usize = 1_024;
+
 /// The trace ids of a traced history (or badge), indexed for matching the
 /// server's stored check-in records against them.
 ///
@@ -532,6 +535,52 @@ impl HealthOffice {
         B: AsRef<[u8]> + Sync,
     {
         items.par_iter().map(|(bytes, check_in)| self.decrypt_contact(bytes.as_ref(), check_in)).collect()
+    }
+
+    /// [`decrypt_contacts`](Self::decrypt_contacts) for any number of
+    /// contacts, streaming: takes [`DECRYPT_CHUNK_CONTACTS`] items at a time
+    /// from `items` (for example contact data fetched lazily from the
+    /// server's store), decrypts and verifies them in parallel on rayon's
+    /// current pool and hands each result to `each`, in the order of `items`,
+    /// before taking the next chunk. Memory is one chunk of inputs and
+    /// results, however many contacts there are; the results do not depend on
+    /// the thread count or the chunk size.
+    pub fn decrypt_contacts_streamed<'c, I, B>(&self, items: I, each: impl FnMut(Result<Contact, TracingError>))
+    where
+        I: IntoIterator<Item = (B, &'c ConsentedCheckIn)>,
+        B: AsRef<[u8]> + Sync,
+    {
+        self.decrypt_contacts_in_chunks(items, DECRYPT_CHUNK_CONTACTS, each);
+    }
+
+    /// [`decrypt_contacts_streamed`](Self::decrypt_contacts_streamed) with
+    /// `chunk_contacts` items per chunk (at least 1).
+    pub fn decrypt_contacts_in_chunks<'c, I, B>(
+        &self,
+        items: I,
+        chunk_contacts: usize,
+        mut each: impl FnMut(Result<Contact, TracingError>),
+    ) where
+        I: IntoIterator<Item = (B, &'c ConsentedCheckIn)>,
+        B: AsRef<[u8]> + Sync,
+    {
+        let chunk_contacts = chunk_contacts.max(1);
+        let mut items = items.into_iter();
+        let mut chunk: Vec<(B, &ConsentedCheckIn)> = Vec::with_capacity(chunk_contacts);
+        let mut results: Vec<Result<Contact, TracingError>> = Vec::with_capacity(chunk_contacts);
+        loop {
+            chunk.extend(items.by_ref().take(chunk_contacts));
+            if chunk.is_empty() {
+                break;
+            }
+            chunk
+                .par_iter()
+                .map(|(bytes, check_in)| self.decrypt_contact(bytes.as_ref(), check_in))
+                .collect_into_vec(&mut results);
+            results.drain(..).for_each(&mut each);
+            // Dropped here, by the thread that produced them.
+            chunk.clear();
+        }
     }
 
     /// Builds and signs this office's notification list: level 0 for every

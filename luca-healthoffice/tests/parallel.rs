@@ -425,4 +425,21 @@ fn decrypt_contacts_equals_decrypt_contact_in_order() {
     let owned: Vec<(Vec<u8>, &ConsentedCheckIn)> = items.iter().map(|(b, c)| (b.to_vec(), *c)).collect();
     assert_eq!(office.decrypt_contacts(&owned), sequential);
     assert_eq!(office.decrypt_contacts::<&[u8]>(&[]), vec![]);
+
+    // Streamed, from a lazy iterator of owned buffers: the same results in the same order, whatever the chunk
+    // size and the thread count.
+    for threads in POOLS {
+        for chunk in [1, 5, 12, 100] {
+            let mut streamed = Vec::new();
+            let lazy = items.iter().map(|(b, c)| (b.to_vec(), *c));
+            in_pool(threads, || office.decrypt_contacts_in_chunks(lazy, chunk, |r| streamed.push(r)));
+            assert_eq!(streamed, sequential, "{threads} threads, chunks of {chunk}");
+        }
+        let mut streamed = Vec::new();
+        in_pool(threads, || office.decrypt_contacts_streamed(items.iter().copied(), |r| streamed.push(r)));
+        assert_eq!(streamed, sequential, "{threads} threads");
+    }
+    let mut none = 0;
+    office.decrypt_contacts_streamed(std::iter::empty::<(&[u8], &ConsentedCheckIn)>(), |_| none += 1);
+    assert_eq!(none, 0);
 }

@@ -21,8 +21,9 @@
 //! | [`argon2id`] | Argon2id (RFC 9106) |
 //!
 //! Backends: `rustcrypto` (the default, pure Rust, every target) and, with the cargo feature `aws-lc`, `awslc`
-//! (AWS-LC through `aws-lc-rs`; RFC 6979 signing and Argon2id stay on RustCrypto there, see that module). Both give
-//! byte-identical outputs; the third-party vectors and the protocol vectors run under both (`.ci/run`).
+//! (AWS-LC through `aws-lc-rs` for ECDH, ECDSA verification and AES-GCM; RFC 6979 signing, Argon2id, SHA-256,
+//! HMAC and HKDF stay on RustCrypto there, see that module). Both give byte-identical outputs; the third-party
+//! vectors and the protocol vectors run under both (`.ci/run`). [`crate::CRYPTO_BACKEND`] names the one compiled in.
 
 // Under `aws-lc` the RustCrypto backend still provides signing, Argon2id and SEC1 encodings to the native one, and
 // serves as the reference of the cross-backend tests; the rest of it is then unused.
