@@ -23,8 +23,8 @@ use luca_protocol::messages::additional_data::{AdditionalDataContent, Additional
 use luca_protocol::messages::checkin_record::{CheckInRecordIn, InnerRecord};
 use luca_protocol::messages::checkout::CheckoutIn;
 use luca_protocol::messages::consent_response::ConsentResponseIn;
-use luca_protocol::messages::contact_data::ContactDataIn;
-use luca_protocol::messages::history_share::HistoryShareIn;
+use luca_protocol::messages::contact_data::{ContactDataIn, ContactFields};
+use luca_protocol::messages::history_share::{HistoryShareIn, OpenedHistoryShare};
 use luca_protocol::messages::key_share::KeyShareIn;
 use luca_protocol::messages::notification_list::NotificationListIn;
 use luca_protocol::messages::tracing_request::TracingRequestIn;
@@ -77,7 +77,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("checkout", checkout),
     ("consent_response", consent_response),
     ("contact_data", contact_data),
+    ("contact_fields_plaintext", contact_fields_plaintext),
     ("history_share", history_share),
+    ("history_share_plaintext", history_share_plaintext),
     ("key_share", key_share),
     ("notification_list", notification_list),
     ("tracing_request", tracing_request),
@@ -263,6 +265,27 @@ pub fn additional_data_content(data: &[u8]) -> Outcome {
         black_box(c.to_bytes().is_ok());
     }
     decode_outcome(&r)
+}
+
+/// `ContactFields::from_plaintext` (the decrypted contact data, after the guest's AES-GCM layer). An accepted
+/// plaintext must also round-trip: `to_plaintext` gives back the exact input and decodes to equal fields.
+pub fn contact_fields_plaintext(data: &[u8]) -> Outcome {
+    let r = ContactFields::from_plaintext(data);
+    if let Ok(fields) = &r {
+        let bytes = fields.to_plaintext();
+        assert_eq!(bytes.as_slice(), data, "contact fields: encoding differs from the accepted plaintext");
+        assert_eq!(ContactFields::from_plaintext(&bytes).as_ref(), Ok(fields), "contact fields: round trip");
+    }
+    decode_outcome(&r)
+}
+
+/// The `created_at` the `history_share_plaintext` target checks the days against (2026-11-29T09:00:00Z, the
+/// `now` of the test vectors, so that their plaintexts are accepted seeds).
+pub const HISTORY_CREATED_AT: u64 = 1_795_942_800;
+
+/// `OpenedHistoryShare::from_plaintext` (the decrypted history share, after the daily key's HPKE layer).
+pub fn history_share_plaintext(data: &[u8]) -> Outcome {
+    decode_outcome(&OpenedHistoryShare::from_plaintext(data, luca_protocol::time::UnixTime(HISTORY_CREATED_AT)))
 }
 
 /// `CheckInRecordIn::from_slice`.

@@ -221,8 +221,10 @@ impl ContactFields {
         }
     }
 
-    /// The plaintext: CBOR `[1, first_name, last_name, phone, email, street, house_number, postcode, city]`.
-    fn to_plaintext(&self) -> Zeroizing<Vec<u8>> {
+    /// The plaintext: CBOR `[1, first_name, last_name, phone, email, street, house_number, postcode, city]`
+    /// (deterministic encoding; docs/PROTOCOL.md §8.1), in a buffer that wipes itself. [`ContactData::seal`]
+    /// encrypts exactly this after normalising and validating the fields.
+    pub fn to_plaintext(&self) -> Zeroizing<Vec<u8>> {
         encode_secret(
             ArrayWriter::new(VERSION)
                 .text(&self.first_name)
@@ -237,8 +239,14 @@ impl ContactFields {
         )
     }
 
-    /// Parses and validates a plaintext.
-    fn from_plaintext(bytes: &[u8]) -> Result<Self, DecodeError> {
+    /// Decodes a decrypted contact-data plaintext and checks the field rules
+    /// ([`validate`](Self::validate)): what [`ContactDataIn::open`] does after decryption. Public so that the
+    /// plaintext decoder can be fuzzed and checked against other implementations.
+    ///
+    /// # Errors
+    /// The [`DecodeError`] of the first rule broken (size cap 4096 bytes, CBOR, version, arity, lengths,
+    /// field rules).
+    pub fn from_plaintext(bytes: &[u8]) -> Result<Self, DecodeError> {
         let value = cbor::decode(bytes, Self::MAX_PLAINTEXT_LEN, MAX_DEPTH)?;
         let mut r = ArrayReader::open_message(value, "contact_fields", VERSION, PLAINTEXT_ARITY)?;
         let mut f = Self::default();

@@ -296,6 +296,20 @@ pub struct OpenedHistoryShare {
     pub days: Vec<(UtcDay, DailyTracingSecret)>,
 }
 
+impl OpenedHistoryShare {
+    /// Decodes a decrypted history-share plaintext
+    /// (`[1, user_id, data_secret, [* [day, tracing_secret]]]`, docs/PROTOCOL.md §8.2) and checks its days
+    /// against the share's `created_at`: what [`HistoryShareIn::open`] does after decryption. Public so that
+    /// the plaintext decoder can be fuzzed and checked against other implementations; a health office opens
+    /// shares with [`HistoryShareIn::open`].
+    ///
+    /// # Errors
+    /// The [`DecodeError`] of the first rule broken (CBOR, version, arity, lengths, days).
+    pub fn from_plaintext(plaintext: &[u8], created_at: UnixTime) -> Result<Self, DecodeError> {
+        parse_plaintext(plaintext, created_at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
