@@ -6,6 +6,8 @@
 //! docs/PERFORMANCE.md has the tables and ratios.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+mod common;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_main};
@@ -16,18 +18,17 @@ use luca_protocol::keys::{
 };
 use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInRecordIn, InnerRecord};
 use luca_protocol::messages::consent_response::{ConsentResponseBuilder, ConsentResponseIn};
-use luca_protocol::messages::contact_data::{ContactData, ContactDataIn, ContactFields};
+use luca_protocol::messages::contact_data::{ContactData, ContactDataIn};
 use luca_protocol::messages::tracing_request::{TracingRequest, TracingWindow};
 use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
 use luca_protocol::qr::render;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
-use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
 
 /// The crypto backend compiled in.
-const BACKEND: &str = if cfg!(feature = "aws-lc") { "aws-lc" } else { "rustcrypto" };
+const BACKEND: &str = luca_protocol::CRYPTO_BACKEND;
 /// Minutes in a 14-day history.
 const HISTORY_MINUTES: u32 = 14 * 24 * 60;
 /// A fixed check-in minute (2026-11-18 10:40 UTC).
@@ -177,15 +178,13 @@ fn health_office_record(c: &mut Criterion) {
     let office = HealthOfficeMasterKeys::generate(&mut rng);
     let now = UnixTime(MINUTE.start().0 + 3_600);
     let validity = Validity { not_before: UnixTime(now.0 - 86_400), not_after: UnixTime(now.0 + 365 * 86_400) };
-    let cert = HealthOfficeCertificate::issue(
+    let cert = common::office_certificate(
         &anchor,
         HealthOfficeId::random(&mut rng),
         "Gesundheitsamt Benchmark",
-        &office.signing.public_key(),
-        &office.encryption.public_key(),
+        &office,
         validity,
-    )
-    .unwrap();
+    );
     let venue_id = VenueId::random(&mut rng);
     let window = TracingWindow { from: UnixTime(MINUTE.start().0 - 3 * 3_600), to: now };
     let request = TracingRequest::sign(
@@ -199,16 +198,7 @@ fn health_office_record(c: &mut Criterion) {
     )
     .unwrap();
     let daily = DailyPrivateKey::generate(&mut rng);
-    let fields = ContactFields {
-        first_name: "Erika".into(),
-        last_name: "Mustermann".into(),
-        phone: "+49 30 1234567".into(),
-        email: "erika@example.org".into(),
-        street: "Heidestraße".into(),
-        house_number: "17".into(),
-        postcode: "51147".into(),
-        city: "Köln".into(),
-    };
+    let fields = common::contact_fields();
     let mut builder = ConsentResponseBuilder::new(&request, &cert).unwrap();
     let mut contacts = std::collections::HashMap::new();
     for _ in 0..CONSENT_RECORDS {

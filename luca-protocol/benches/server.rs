@@ -6,6 +6,8 @@
 //! notification list) cost one ECDSA verification; the others only decoding and comparisons.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -18,7 +20,7 @@ use luca_protocol::messages::checkin_record::{
 };
 use luca_protocol::messages::checkout::Checkout;
 use luca_protocol::messages::consent_response::ConsentResponseBuilder;
-use luca_protocol::messages::contact_data::{ContactData, ContactFields};
+use luca_protocol::messages::contact_data::ContactData;
 use luca_protocol::messages::history_share::HistoryShare;
 use luca_protocol::messages::key_share::KeyShare;
 use luca_protocol::messages::notification_list::NotificationList;
@@ -27,7 +29,6 @@ use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
 use luca_protocol::server;
 use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, KeyPurpose};
-use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::time::{UnixTime, Validity};
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng as _;
@@ -46,12 +47,9 @@ fn server_validation(c: &mut Criterion) {
     let other_keys = HealthOfficeMasterKeys::generate(&mut rng);
     let year = Validity { not_before: NOW.minus_secs(86_400), not_after: NOW.plus_secs(365 * 86_400) };
     let office = HealthOfficeId::random(&mut rng);
-    let issue = |id, name, k: &HealthOfficeMasterKeys| {
-        HealthOfficeCertificate::issue(&anchor, id, name, &k.signing.public_key(), &k.encryption.public_key(), year)
-            .unwrap()
-    };
-    let cert = issue(office, "Gesundheitsamt A", &keys);
-    let other = issue(HealthOfficeId::random(&mut rng), "Gesundheitsamt B", &other_keys);
+    let cert = common::office_certificate(&anchor, office, "Gesundheitsamt A", &keys, year);
+    let other =
+        common::office_certificate(&anchor, HealthOfficeId::random(&mut rng), "Gesundheitsamt B", &other_keys, year);
     let daily = DailyPrivateKey::generate(&mut rng);
     let day = NOW.day();
     let announcement = DailyKeyAnnouncement::issue(
@@ -91,16 +89,7 @@ fn server_validation(c: &mut Criterion) {
     let additional = AdditionalData::seal(&mut rng, venue_id, &venue.public_key(), trace_id, &content).unwrap();
     let checkout_at = NOW.plus_secs(3_600);
     let checkout = Checkout::new(&derive::checkout_proof(&tracing, &user_id, minute), checkout_at);
-    let fields = ContactFields {
-        first_name: "Erika".into(),
-        last_name: "Mustermann".into(),
-        phone: "+49 30 1234567".into(),
-        email: "erika@example.org".into(),
-        street: "Heidestraße".into(),
-        house_number: "17".into(),
-        postcode: "51147".into(),
-        city: "Köln".into(),
-    };
+    let fields = common::contact_fields();
     let guest_key = GuestSigningKey::generate(&mut rng);
     let contact = ContactData::seal(&mut rng, &guest_key, user_id, &data_secret, &fields, NOW).unwrap();
     let share = HistoryShare::seal(
