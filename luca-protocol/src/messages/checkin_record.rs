@@ -10,6 +10,7 @@
 
 use core::fmt;
 
+use ciborium::Value;
 use rand_core::CryptoRng;
 
 use crate::cbor::{self, ArrayReader, ArrayWriter};
@@ -27,7 +28,7 @@ use crate::time::{UnixMinute, UnixTime};
 /// Protocol version of the inner record and of the check-in record.
 const VERSION: u64 = 1;
 /// Items of the inner record, version included.
-const INNER_ARITY: usize = 3;
+const INNER_ARITY: usize = 4;
 /// Items of the check-in record, version included.
 const RECORD_ARITY: usize = 7;
 /// CBOR nesting of both messages: one flat array.
@@ -79,18 +80,29 @@ impl CheckInSource {
 ///   source: 0 / 1,     ; 0 guest, 1 badge
 ///   body: bstr,        ; guest: the QR's 105-byte body (bytes 0..105, without checksum)
 ///                      ; badge: the badge attestation (COSE_Sign1 bytes, ≤ 512)
+///   enc_y: bstr .size 32 / null,  ; guest: the y-coordinate of the QR's `enc` (big-endian); badge: null
 /// ]
 /// ```
+///
+/// `enc_y` spares every reader of the record the square root of point
+/// decompression (7 % of the health office's per-record work, see
+/// `docs/PERFORMANCE.md`): the scanner decompressed `enc` when it checked
+/// the QR, and a reader checks the given y instead, which is cheaper. The
+/// check leaves no freedom: for an x there are at most two points, and the
+/// prefix's parity names one.
 ///
 /// Size cap [`InnerRecord::MAX_LEN`] = 600 bytes. Decoding, in order: size
 /// cap (`TooLong`); CBOR well-formed, nesting depth 1, deterministic, no
 /// trailing bytes; array (`UnexpectedType`), version 1
-/// (`UnsupportedVersion`), 3 items (`WrongArity`); `source` ∈ {0, 1}
+/// (`UnsupportedVersion`), 4 items (`WrongArity`); `source` ∈ {0, 1}
 /// (`InvalidField`); `body` a byte string (`UnexpectedType`, `WrongLength` if
-/// over 600 bytes); then the body's own decoder: guest →
-/// [`GuestCheckInQr::from_body`] (`WrongLength` unless 105 bytes,
-/// `UnsupportedVersion`, `InvalidField`, `InvalidPoint`); badge →
-/// [`BadgeAttestationIn::from_slice`].
+/// over 600 bytes); `enc_y` a byte string for a guest, null for a badge
+/// (`UnexpectedType { field: "enc_y" }`); then the body's own decoder:
+/// guest → [`GuestCheckInQr::from_body_and_enc_y`] (`WrongLength` unless
+/// 105 and 32 bytes, `UnsupportedVersion`, `InvalidField`, `InvalidPoint {
+/// field: "enc" }` unless `enc` starts with `0x02`/`0x03`, `InvalidPoint {
+/// field: "enc_y" }` unless (x, `enc_y`) is on the curve with the prefix's
+/// parity); badge → [`BadgeAttestationIn::from_slice`].
 ///
 /// Binding to an envelope (trace id `t`, minute `m`), used by
 /// [`CheckInRecordIn::open`] and the consent response: guest — the QR's
@@ -136,9 +148,14 @@ impl InnerRecord {
         }
     }
 
-    /// The encoding `[1, source, body]`.
+    /// The encoding `[1, source, body, enc_y / null]`.
     pub fn to_bytes(&self) -> Vec<u8> {
-        ArrayWriter::new(VERSION).uint(u64::from(self.source().to_u8())).bytes(self.body()).encode()
+        let w = ArrayWriter::new(VERSION).uint(u64::from(self.source().to_u8())).bytes(self.body());
+        match self {
+            Self::Guest(qr) => w.bytes(&qr.enc_y()),
+            Self::Badge(_) => w.null(),
+        }
+        .encode()
     }
 
     /// Parses an inner record (rules: see [`InnerRecord`]).
@@ -150,9 +167,12 @@ impl InnerRecord {
         let mut r = ArrayReader::open_message(value, "inner_record", VERSION, INNER_ARITY)?;
         let source = CheckInSource::from_u8(r.u8("source")?)?;
         let body = r.bytes("body", Self::MAX_LEN)?;
-        match source {
-            CheckInSource::Guest => GuestCheckInQr::from_body(&body).map(Self::Guest),
-            CheckInSource::Badge => BadgeAttestationIn::from_slice(&body).map(Self::Badge),
+        match (source, r.value("enc_y")?) {
+            (CheckInSource::Guest, Value::Bytes(enc_y)) => {
+                GuestCheckInQr::from_body_and_enc_y(&body, &enc_y).map(Self::Guest)
+            }
+            (CheckInSource::Badge, Value::Null) => BadgeAttestationIn::from_slice(&body).map(Self::Badge),
+            _ => Err(DecodeError::UnexpectedType { field: "enc_y" }),
         }
     }
 
@@ -659,9 +679,16 @@ mod tests {
         let mut s = setup();
         let (_, _, inner) = guest(&mut s.rng, s.minute);
         let b = inner.to_bytes();
-        // [1, 0, bstr(105)] = 0x83 0x01 0x00 0x58 0x69 ‖ body.
-        assert_eq!(&b[..5], &[0x83, 0x01, 0x00, 0x58, 0x69]);
-        assert_eq!(b.len(), 110);
+        // [1, 0, bstr(105), bstr(32)] = 0x84 0x01 0x00 0x58 0x69 ‖ body ‖ 0x58 0x20 ‖ enc_y.
+        assert_eq!(&b[..5], &[0x84, 0x01, 0x00, 0x58, 0x69]);
+        assert_eq!(&b[110..112], &[0x58, 0x20]);
+        assert_eq!(b.len(), 144);
+        let InnerRecord::Guest(qr) = &inner else { panic!("not a guest record") };
+        assert_eq!(&b[5..110], qr.body());
+        assert_eq!(b[112..], qr.enc_y());
+        // enc_y is the y-coordinate of the decompressed enc.
+        let decompressed = GuestCheckInQr::from_body(qr.body()).unwrap();
+        assert_eq!(decompressed.enc_y(), qr.enc_y());
         let again = InnerRecord::from_slice(&b).unwrap();
         assert_eq!(again.to_bytes(), b);
         assert_eq!(again.source(), CheckInSource::Guest);
@@ -678,10 +705,45 @@ mod tests {
         let mut v = b.clone();
         v[2] = 2;
         assert_eq!(InnerRecord::from_slice(&v).unwrap_err(), DecodeError::InvalidField { field: "source" });
-        let short = ArrayWriter::new(1).uint(0).bytes(&b[5..109]).encode();
+        let short = ArrayWriter::new(1).uint(0).bytes(&b[5..109]).bytes(&b[112..]).encode();
         assert_eq!(
             InnerRecord::from_slice(&short).unwrap_err(),
             DecodeError::WrongLength { field: "guest_qr_body", expected: 105, got: 104 }
+        );
+        let body = &b[5..110];
+        let y = &b[112..];
+        let with_y = |body: &[u8], y: &[u8]| ArrayWriter::new(1).uint(0).bytes(body).bytes(y).encode();
+        assert!(InnerRecord::from_slice(&with_y(body, y)).is_ok());
+        assert_eq!(
+            InnerRecord::from_slice(&with_y(body, &y[1..])).unwrap_err(),
+            DecodeError::WrongLength { field: "enc_y", expected: 32, got: 31 }
+        );
+        // A y of the other parity (the other point with this x has p - y, always of the other parity), a y of the
+        // right parity off the curve, a compressed prefix that is not 0x02/0x03.
+        let mut other_parity = y.to_vec();
+        other_parity[31] ^= 1;
+        assert_eq!(
+            InnerRecord::from_slice(&with_y(body, &other_parity)).unwrap_err(),
+            DecodeError::InvalidPoint { field: "enc_y" }
+        );
+        let mut off_curve = y.to_vec();
+        off_curve[0] ^= 0x80;
+        assert_eq!(
+            InnerRecord::from_slice(&with_y(body, &off_curve)).unwrap_err(),
+            DecodeError::InvalidPoint { field: "enc_y" }
+        );
+        let mut prefix = body.to_vec();
+        prefix[24] = 0x04;
+        assert_eq!(
+            InnerRecord::from_slice(&with_y(&prefix, y)).unwrap_err(),
+            DecodeError::InvalidPoint { field: "enc" }
+        );
+        let no_y = ArrayWriter::new(1).uint(0).bytes(body).null().encode();
+        assert_eq!(InnerRecord::from_slice(&no_y).unwrap_err(), DecodeError::UnexpectedType { field: "enc_y" });
+        let badge_with_y = ArrayWriter::new(1).uint(1).bytes(body).bytes(y).encode();
+        assert_eq!(
+            InnerRecord::from_slice(&badge_with_y).unwrap_err(),
+            DecodeError::UnexpectedType { field: "enc_y" }
         );
         // A guest body labelled as a badge: not a COSE object.
         let mut v = b.clone();
@@ -695,7 +757,7 @@ mod tests {
         let arity = ArrayWriter::new(1).uint(0).encode();
         assert_eq!(
             InnerRecord::from_slice(&arity).unwrap_err(),
-            DecodeError::WrongArity { field: "inner_record", expected: 3, got: 2 }
+            DecodeError::WrongArity { field: "inner_record", expected: 4, got: 2 }
         );
     }
 

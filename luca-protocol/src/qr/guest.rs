@@ -33,6 +33,42 @@ const OFF_CHECKSUM: usize = 105;
 const LEN: usize = 109;
 const CT_LEN: usize = 48;
 const PT_LEN: usize = 32;
+/// Length of the y-coordinate of `enc` that an inner record carries ([`GuestCheckInQr::enc_y`]).
+pub const ENC_Y_LEN: usize = 32;
+
+/// How `enc` is recovered from the compressed point in the payload.
+enum EncForm<'a> {
+    /// Decompress it (a square root): the QR as scanned.
+    Compressed,
+    /// Check a given y-coordinate instead (on the curve, the prefix's parity): the QR in an inner record.
+    WithY(&'a [u8; ENC_Y_LEN]),
+}
+
+impl EncForm<'_> {
+    fn point(&self, compressed: &[u8]) -> Result<EcPublic, DecodeError> {
+        match self {
+            Self::Compressed => {
+                EcPublic::from_compressed(compressed).map_err(|_| DecodeError::InvalidPoint { field: "enc" })
+            }
+            Self::WithY(y) => {
+                let (prefix, x) = compressed.split_first().ok_or(DecodeError::InvalidPoint { field: "enc" })?;
+                let odd = match prefix {
+                    0x02 => 0,
+                    0x03 => 1,
+                    _ => return Err(DecodeError::InvalidPoint { field: "enc" }),
+                };
+                if y.last().map(|b| b & 1) != Some(odd) {
+                    return Err(DecodeError::InvalidPoint { field: "enc_y" });
+                }
+                let mut uncompressed = [0u8; crypto::POINT_LEN];
+                uncompressed[0] = 0x04;
+                uncompressed[1..=ENC_Y_LEN].copy_from_slice(x);
+                uncompressed[1 + ENC_Y_LEN..].copy_from_slice(y.as_slice());
+                EcPublic::from_uncompressed(&uncompressed).map_err(|_| DecodeError::InvalidPoint { field: "enc_y" })
+            }
+        }
+    }
+}
 
 /// The device a guest check-in QR was produced on (flags bits 0–2).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -257,7 +293,36 @@ impl GuestCheckInQr {
         Self::parse(raw)
     }
 
+    /// Rebuilds a QR payload from its 105-byte body and the y-coordinate of its `enc` (what an inner record
+    /// carries), recomputing the checksum, and parses it without a square root: `enc` must be `0x02`/`0x03` ‖ x
+    /// and (x, `enc_y`) a point on the curve whose y has the prefix's parity, which is exactly the point that
+    /// decompressing `enc` gives.
+    ///
+    /// # Errors
+    /// [`DecodeError::WrongLength`] (`"guest_qr_body"`, `"enc_y"`), then as [`from_bytes`](Self::from_bytes)
+    /// (except that the checksum always matches), with [`DecodeError::InvalidPoint`] (`"enc"`) for a prefix
+    /// other than `0x02`/`0x03` and (`"enc_y"`) for a y that is not that point's.
+    pub fn from_body_and_enc_y(body: &[u8], enc_y: &[u8]) -> Result<Self, DecodeError> {
+        if body.len() != OFF_CHECKSUM {
+            return Err(DecodeError::WrongLength { field: "guest_qr_body", expected: OFF_CHECKSUM, got: body.len() });
+        }
+        let enc_y = <&[u8; ENC_Y_LEN]>::try_from(enc_y).map_err(|_| DecodeError::WrongLength {
+            field: "enc_y",
+            expected: ENC_Y_LEN,
+            got: enc_y.len(),
+        })?;
+        let mut raw = [0u8; LEN];
+        raw[..OFF_CHECKSUM].copy_from_slice(body);
+        let checksum = derive::qr_checksum(body);
+        raw[OFF_CHECKSUM..].copy_from_slice(&checksum);
+        Self::parse_checked(raw, EncForm::WithY(enc_y))
+    }
+
     fn parse(raw: [u8; LEN]) -> Result<Self, DecodeError> {
+        Self::parse_checked(raw, EncForm::Compressed)
+    }
+
+    fn parse_checked(raw: [u8; LEN], enc_form: EncForm<'_>) -> Result<Self, DecodeError> {
         let version = raw[0];
         if version != GUEST_QR_TYPE_V1 {
             return Err(DecodeError::UnsupportedVersion { got: u64::from(version) });
@@ -266,8 +331,7 @@ impl GuestCheckInQr {
             return Err(DecodeError::BadChecksum);
         }
         let flags = QrFlags::from_byte(raw[OFF_FLAGS])?;
-        let enc =
-            EcPublic::from_compressed(&raw[OFF_ENC..OFF_CT]).map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
+        let enc = enc_form.point(&raw[OFF_ENC..OFF_CT])?;
         let daily_key_id = DailyKeyId(u16::from_be_bytes([raw[OFF_KEY_ID], raw[OFF_KEY_ID + 1]]));
         let minute = UnixMinute(u32::from_be_bytes([
             raw[OFF_MINUTE],
@@ -277,6 +341,14 @@ impl GuestCheckInQr {
         ]));
         let trace_id = TraceId::from_slice(&raw[OFF_TRACE_ID..OFF_ENC])?;
         Ok(Self { raw, flags, daily_key_id, minute, trace_id, enc })
+    }
+
+    /// The y-coordinate of `enc` (32 bytes, big-endian): what an inner record carries next to the body so that
+    /// its readers need no square root (see [`from_body_and_enc_y`](Self::from_body_and_enc_y)).
+    pub fn enc_y(&self) -> [u8; ENC_Y_LEN] {
+        let mut y = [0u8; ENC_Y_LEN];
+        y.copy_from_slice(&self.enc.to_uncompressed()[1 + ENC_Y_LEN..]);
+        y
     }
 
     /// The 109-byte binary payload, by value.

@@ -311,8 +311,45 @@ pub fn generate() -> Topic {
             b
         }),
         ("inner_guest_body_104_bytes", "wrong_length", {
-            let mut b = vec![0x83, 0x01, 0x00, 0x58, 0x68];
+            let mut b = vec![0x84, 0x01, 0x00, 0x58, 0x68];
             b.extend_from_slice(&guest_bytes[5..109]);
+            b.extend_from_slice(&guest_bytes[110..]);
+            b
+        }),
+        ("inner_guest_enc_y_31_bytes", "wrong_length", {
+            let mut b = guest_bytes[..110].to_vec();
+            b.extend_from_slice(&[0x58, 0x1f]);
+            b.extend_from_slice(&guest_bytes[112..143]);
+            b
+        }),
+        ("inner_guest_enc_y_other_parity", "invalid_point", {
+            let mut b = guest_bytes.clone();
+            b[143] ^= 0x01;
+            b
+        }),
+        ("inner_guest_enc_y_off_curve", "invalid_point", {
+            let mut b = guest_bytes.clone();
+            b[112] ^= 0x80;
+            b
+        }),
+        ("inner_guest_enc_prefix_04", "invalid_point", {
+            let mut b = guest_bytes.clone();
+            b[5 + 24] = 0x04;
+            b
+        }),
+        ("inner_guest_enc_y_null", "unexpected_type", {
+            let mut b = guest_bytes[..110].to_vec();
+            b.push(0xf6);
+            b
+        }),
+        ("inner_badge_with_enc_y", "unexpected_type", {
+            let mut b = badge_bytes[..badge_bytes.len() - 1].to_vec();
+            b.extend_from_slice(&guest_bytes[110..]);
+            b
+        }),
+        ("inner_version_1_three_items", "wrong_arity", {
+            let mut b = guest_bytes[..110].to_vec();
+            b[0] = 0x83;
             b
         }),
         ("inner_trailing_byte", "trailing_bytes", {
