@@ -391,6 +391,55 @@ fn awslc_primitives(c: &mut Criterion) {
             black_box(n)
         })
     });
+    // The bare primitives of the health office's per-record path, over inputs as varied as its records: 64 records,
+    // each with its own two peer points (the consent entry's and the guest QR's `enc`), its own AES-GCM key and its
+    // own guest key, message and signature, against one office key and one daily key. A loop over one fixed input
+    // (the rows above) lets the branch predictor learn the variable-time verification; this one does not.
+    let office = agreement::PrivateKey::generate(&agreement::ECDH_P256).unwrap();
+    let daily = agreement::PrivateKey::generate(&agreement::ECDH_P256).unwrap();
+    let point = || agreement::PrivateKey::generate(&agreement::ECDH_P256).unwrap().compute_public_key().unwrap();
+    let records: Vec<_> = (0..CONSENT_RECORDS)
+        .map(|i| {
+            let key = [u8::try_from(i).unwrap(); 16];
+            let aead_key = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, &key).unwrap());
+            let mut ct = msg[..112].to_vec();
+            aead_key
+                .seal_in_place_append_tag(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(b"aad"), &mut ct)
+                .unwrap();
+            let pkcs8 =
+                signature::EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+            let kp = signature::EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref())
+                .unwrap();
+            let mut m = msg;
+            m[0] = u8::try_from(i).unwrap();
+            let sig = kp.sign(&rng, &m).unwrap().as_ref().to_vec();
+            let pk = signature::KeyPair::public_key(&kp).as_ref().to_vec();
+            (point().as_ref().to_vec(), point().as_ref().to_vec(), key, ct, pk, m, sig)
+        })
+        .collect();
+    group.throughput(Throughput::Elements(CONSENT_RECORDS as u64));
+    group.bench_function(format!("ho_record_primitives_{CONSENT_RECORDS}"), |b| {
+        b.iter(|| {
+            for (peer_a, peer_b, key, ct, pk, m, sig) in &records {
+                for (k, p) in [(&office, peer_a), (&daily, peer_b)] {
+                    agreement::agree(k, agreement::UnparsedPublicKey::new(&agreement::ECDH_P256, p), (), |s| {
+                        Ok(black_box(s.len()))
+                    })
+                    .unwrap();
+                }
+                let mut buf = ct.clone();
+                let aead_key = aead::LessSafeKey::new(aead::UnboundKey::new(&aead::AES_128_GCM, key).unwrap());
+                let n = aead_key
+                    .open_in_place(aead::Nonce::assume_unique_for_key(nonce), aead::Aad::from(b"aad"), &mut buf)
+                    .unwrap()
+                    .len();
+                black_box(n);
+                signature::UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, pk)
+                    .verify(black_box(m), sig)
+                    .unwrap();
+            }
+        })
+    });
     group.finish();
 }
 

@@ -29,14 +29,82 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
     if !rest.is_empty() {
         return Err(DecodeError::TrailingBytes);
     }
-    if reject_unsupported(&value) || encode(&value) != bytes {
+    if !is_deterministic(bytes) {
         return Err(DecodeError::NonCanonical);
     }
     Ok(value)
 }
 
+/// Deepest nesting [`is_deterministic`] follows; `decode` has bounded the input's nesting already (to at most
+/// a few levels), this only keeps the walk itself bounded whatever it is given.
+const WALK_MAX_DEPTH: usize = 32;
+
+/// Whether `bytes` is exactly one data item in the encoding this crate writes (the deterministic encoding of
+/// RFC 8949 §4.2.1, restricted to what luca messages use): every argument in its shortest form, definite lengths
+/// only, no tags, no floats, no simple values but `false`, `true` and `null`; map keys are not reordered (COSE
+/// headers are checked by the COSE layer). This is exactly "re-encoding the parsed value gives the input back, and
+/// it holds no float or tag", checked on the bytes without re-encoding (see the test
+/// `walk_agrees_with_reencoding`).
+fn is_deterministic(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    deterministic_item(&mut rest, WALK_MAX_DEPTH).is_some() && rest.is_empty()
+}
+
+/// Consumes one deterministic data item from the front of `rest`; `None` if it is not one.
+fn deterministic_item(rest: &mut &[u8], depth: usize) -> Option<()> {
+    let depth = depth.checked_sub(1)?;
+    let (&initial, tail) = rest.split_first()?;
+    *rest = tail;
+    let (major, info) = (initial >> 5, initial & 0x1f);
+    if major == 7 {
+        // false, true, null; floats, `undefined` and other simple values are refused.
+        return matches!(info, 20..=22).then_some(());
+    }
+    let argument = match info {
+        0..=23 => u64::from(info),
+        24 => shortest(take::<1>(rest)?, 24)?,
+        25 => shortest(take::<2>(rest)?, 0x100)?,
+        26 => shortest(take::<4>(rest)?, 0x1_0000)?,
+        27 => shortest(take::<8>(rest)?, 0x1_0000_0000)?,
+        // 28–30 are reserved, 31 is an indefinite length.
+        _ => return None,
+    };
+    match major {
+        0 | 1 => Some(()),
+        2 | 3 => {
+            let len = usize::try_from(argument).ok()?;
+            *rest = rest.get(len..)?;
+            Some(())
+        }
+        4 | 5 => {
+            let items = if major == 4 { argument } else { argument.checked_mul(2)? };
+            // Every item takes at least one byte: a count beyond the input fails at the end of it.
+            for _ in 0..items {
+                deterministic_item(rest, depth)?;
+            }
+            Some(())
+        }
+        // Tags.
+        _ => None,
+    }
+}
+
+/// The big-endian integer `bytes`, if it is at least `min` (the smallest value that needs that many bytes).
+fn shortest<const N: usize>(bytes: [u8; N], min: u64) -> Option<u64> {
+    let value = bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    (value >= min).then_some(value)
+}
+
+/// Takes `N` bytes from the front of `rest`.
+fn take<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
+    let (head, tail) = rest.split_first_chunk::<N>()?;
+    *rest = tail;
+    Some(*head)
+}
+
 /// Floats and maps never occur in luca messages except COSE headers, which
 /// are checked by the COSE layer; tags never occur at all.
+#[cfg(test)]
 fn reject_unsupported(v: &Value) -> bool {
     match v {
         Value::Float(_) | Value::Tag(..) => true,
@@ -251,6 +319,109 @@ mod tests {
         assert_eq!(decode(&[0u8; 65], 64, 4), Err(DecodeError::TooLong { max: 64, got: 65 }));
         // A byte string claiming 2^32 bytes in a 10-byte input: no allocation, truncated.
         assert_eq!(decode(&[0x5a, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0], 64, 4), Err(DecodeError::Truncated));
+    }
+
+    /// The check `decode` made before [`is_deterministic`]: re-encode the parsed value and compare.
+    fn reencodes_identically(bytes: &[u8]) -> Option<bool> {
+        let mut rest = bytes;
+        let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, 16).ok()?;
+        if !rest.is_empty() {
+            return None;
+        }
+        Some(!reject_unsupported(&value) && encode(&value) == bytes)
+    }
+
+    #[test]
+    fn walk_agrees_with_reencoding() {
+        use rand_chacha::ChaCha20Rng;
+        use rand_core::{Rng as _, SeedableRng as _};
+
+        // Hand-picked: every head form of every major type, at and around the shortest-form boundaries.
+        let picked: &[&[u8]] = &[
+            &[0x00],
+            &[0x17],
+            &[0x18, 0x17],
+            &[0x18, 0x18],
+            &[0x19, 0x00, 0xff],
+            &[0x19, 0x01, 0x00],
+            &[0x1a, 0x00, 0x00, 0xff, 0xff],
+            &[0x1a, 0x00, 0x01, 0x00, 0x00],
+            &[0x1b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x1b, 0, 0, 0, 1, 0, 0, 0, 0],
+            &[0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            &[0x20],
+            &[0x38, 0x17],
+            &[0x38, 0x18],
+            &[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            &[0x40],
+            &[0x41, 0x00],
+            &[0x58, 0x01, 0x00],
+            &[0x5f, 0x41, 0x00, 0xff],
+            &[0x60],
+            &[0x61, 0x61],
+            &[0x78, 0x01, 0x61],
+            &[0x7f, 0x61, 0x61, 0xff],
+            &[0x80],
+            &[0x81, 0x00],
+            &[0x98, 0x01, 0x00],
+            &[0x9f, 0x00, 0xff],
+            &[0xa0],
+            &[0xa1, 0x01, 0x02],
+            &[0xa1, 0x02, 0x01],
+            &[0xa2, 0x02, 0x00, 0x01, 0x00],
+            &[0xb8, 0x01, 0x01, 0x02],
+            &[0xbf, 0x01, 0x02, 0xff],
+            &[0xc0, 0x00],
+            &[0xc2, 0x41, 0x01],
+            &[0xc2, 0x49, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+            &[0xd8, 0x18, 0x00],
+            &[0xf4],
+            &[0xf5],
+            &[0xf6],
+            &[0xf7],
+            &[0xf8, 0x20],
+            &[0xf9, 0x00, 0x00],
+            &[0xfa, 0, 0, 0, 0],
+            &[0xfb, 0, 0, 0, 0, 0, 0, 0, 0],
+            &[0x82, 0x81, 0x80, 0xa1, 0x60, 0xf6],
+        ];
+        for &b in picked {
+            if let Some(expected) = reencodes_identically(b) {
+                assert_eq!(is_deterministic(b), expected, "{b:02x?}");
+            }
+        }
+        // Random mutations of deterministic messages: flipped, inserted and deleted bytes.
+        let mut rng = ChaCha20Rng::seed_from_u64(8949);
+        let seed = ArrayWriter::new(1)
+            .uint(300)
+            .bytes(&[7; 40])
+            .text("grüße")
+            .null()
+            .value(ArrayWriter::default().uint(70_000).uint(5_000_000_000).value(Value::Bool(true)).into_value())
+            .value(Value::Map(vec![(Value::Integer(1.into()), Value::Integer((-7).into()))]))
+            .encode();
+        let mut checked = 0usize;
+        for _ in 0..200_000 {
+            let mut b = seed.clone();
+            for _ in 0..rng.next_u32() % 3 + 1 {
+                let i = rng.next_u32() as usize % b.len();
+                match rng.next_u32() % 3 {
+                    0 => b[i] = rng.next_u32().to_le_bytes()[0],
+                    1 => b.insert(i, rng.next_u32().to_le_bytes()[0]),
+                    _ => {
+                        b.remove(i);
+                    }
+                }
+                if b.is_empty() {
+                    b.push(0);
+                }
+            }
+            if let Some(expected) = reencodes_identically(&b) {
+                assert_eq!(is_deterministic(&b), expected, "{b:02x?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000, "only {checked} mutations parsed");
     }
 
     #[test]

@@ -39,12 +39,27 @@ pub(crate) use rc::hkdf_sha256;
 #[cfg(test)]
 pub(crate) use rc::{hkdf_sha256_extract, hmac_sha256_verify};
 
-/// HKDF-Expand (RFC 5869) from a 32-byte PRK with `info` given as concatenated parts (RustCrypto `hkdf`).
-fn hkdf_expand(prk: &[u8; 32], info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
-    hkdf::Hkdf::<sha2::Sha256>::from_prk(prk)
-        .map_err(|_| CryptoError)?
-        .expand_multi_info(info, out)
-        .map_err(|_| CryptoError)
+/// HKDF-SHA256 keyed with a PRK (RustCrypto `hkdf`): the HMAC key schedule is done once, however many
+/// `Expand`s follow.
+type Prk = hkdf::Hkdf<sha2::Sha256>;
+
+/// The PRK `prk` ready for `Expand`.
+fn prk(prk: &[u8; 32]) -> Result<Prk, CryptoError> {
+    Prk::from_prk(prk).map_err(|_| CryptoError)
+}
+
+/// HKDF-Expand (RFC 5869) with `info` given as concatenated parts.
+fn hkdf_expand(prk: &Prk, info: &[&[u8]], out: &mut [u8]) -> Result<(), CryptoError> {
+    prk.expand_multi_info(info, out).map_err(|_| CryptoError)
+}
+
+/// HMAC-SHA256 keyed with the empty salt (`Extract("", …)`, i.e. a key of zeros): keyed once per process and
+/// cloned, which saves the two compression-function calls of the key schedule on every use.
+fn empty_salt_hmac() -> hmac::Hmac<sha2::Sha256> {
+    use hmac::KeyInit as _;
+    static KEYED: OnceLock<hmac::Hmac<sha2::Sha256>> = OnceLock::new();
+    // A key of one block of zeros is the empty key: HMAC pads shorter keys with zeros to the block size.
+    KEYED.get_or_init(|| <hmac::Hmac<sha2::Sha256>>::new(&Default::default())).clone()
 }
 
 fn gcm_seal(
@@ -280,17 +295,19 @@ const NH: usize = 32;
 
 /// `LabeledExtract(salt, label, ikm)` (§4): `Extract(salt, "HPKE-v1" ‖ suite_id ‖ label ‖ ikm)`.
 fn labeled_extract(suite_id: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> Zeroizing<[u8; NH]> {
-    Zeroizing::new(hmac_sha256(salt, &[HPKE_V1, suite_id, label, ikm]))
+    use hmac::Mac as _;
+    if !salt.is_empty() {
+        return Zeroizing::new(hmac_sha256(salt, &[HPKE_V1, suite_id, label, ikm]));
+    }
+    let mut mac = empty_salt_hmac();
+    for part in [HPKE_V1, suite_id, label, ikm] {
+        mac.update(part);
+    }
+    Zeroizing::new(mac.finalize().into_bytes().into())
 }
 
 /// `LabeledExpand(prk, label, info, L)` (§4): `Expand(prk, I2OSP(L, 2) ‖ "HPKE-v1" ‖ suite_id ‖ label ‖ info, L)`.
-fn labeled_expand(
-    suite_id: &[u8],
-    prk: &[u8; NH],
-    label: &[u8],
-    info: &[u8],
-    out: &mut [u8],
-) -> Result<(), CryptoError> {
+fn labeled_expand(suite_id: &[u8], prk: &Prk, label: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
     let l = u16::try_from(out.len()).map_err(|_| CryptoError)?.to_be_bytes();
     hkdf_expand(prk, &[&l, HPKE_V1, suite_id, label, info], out)
 }
@@ -298,7 +315,7 @@ fn labeled_expand(
 /// `DeriveKeyPair(ikm)` (§7.1.3) for P-256: rejection sampling over `LabeledExpand(dkp_prk, "candidate", counter)`
 /// (bitmask 0xff, so no masking).
 fn derive_scalar(ikm: &[u8]) -> Result<EcSecret, CryptoError> {
-    let dkp_prk = labeled_extract(KEM_SUITE_ID, b"", b"dkp_prk", ikm);
+    let dkp_prk = prk(&labeled_extract(KEM_SUITE_ID, b"", b"dkp_prk", ikm))?;
     for counter in 0..=255u8 {
         let mut candidate = Zeroizing::new([0u8; SCALAR_LEN]);
         labeled_expand(KEM_SUITE_ID, &dkp_prk, b"candidate", &[counter], candidate.as_mut_slice())?;
@@ -320,7 +337,7 @@ fn kem_shared_secret(dh: &[u8; 32], enc: &[u8], pk_rm: &[u8]) -> Result<Zeroizin
     let eae_prk = labeled_extract(KEM_SUITE_ID, b"", b"eae_prk", dh);
     let mut ss = Zeroizing::new([0u8; NH]);
     let l = u16::try_from(NH).map_err(|_| CryptoError)?.to_be_bytes();
-    hkdf_expand(&eae_prk, &[&l, HPKE_V1, KEM_SUITE_ID, b"shared_secret", enc, pk_rm], ss.as_mut_slice())?;
+    hkdf_expand(&prk(&eae_prk)?, &[&l, HPKE_V1, KEM_SUITE_ID, b"shared_secret", enc, pk_rm], ss.as_mut_slice())?;
     Ok(ss)
 }
 
@@ -349,7 +366,7 @@ impl Context {
         ksc[0] = MODE_BASE;
         ksc[1..=NH].copy_from_slice(psk_id_hash());
         ksc[1 + NH..].copy_from_slice(info_hash.as_slice());
-        let secret = labeled_extract(HPKE_SUITE_ID, shared_secret, b"secret", b"");
+        let secret = prk(&labeled_extract(HPKE_SUITE_ID, shared_secret, b"secret", b""))?;
         let mut key = Zeroizing::new([0u8; NK]);
         labeled_expand(HPKE_SUITE_ID, &secret, b"key", &ksc, key.as_mut_slice())?;
         let mut base_nonce = [0u8; AEAD_NONCE_LEN];
@@ -400,7 +417,7 @@ impl Context {
 
     #[cfg(test)]
     fn export(&self, exporter_context: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
-        labeled_expand(HPKE_SUITE_ID, &self.exporter_secret, b"sec", exporter_context, out)
+        labeled_expand(HPKE_SUITE_ID, &prk(&self.exporter_secret)?, b"sec", exporter_context, out)
     }
 }
 
@@ -526,6 +543,11 @@ mod cross_backend_tests {
             let (k, m, s) = (bytes(&mut rng, n % 97), bytes(&mut rng, n), bytes(&mut rng, n % 40));
             assert_eq!(sha256(&[&m, &k]), rc::sha256(&[&m, &k]));
             assert_eq!(hmac_sha256(&k, &[&m, &s]), rc::hmac_sha256(&k, &[&m, &s]));
+            // `LabeledExtract` with the empty salt (pre-keyed HMAC) and with a salt (keyed per call).
+            for salt in [&b""[..], &k] {
+                let parts: [&[u8]; 4] = [HPKE_V1, KEM_SUITE_ID, b"label", &m];
+                assert_eq!(*labeled_extract(KEM_SUITE_ID, salt, b"label", &m), rc::hmac_sha256(salt, &parts));
+            }
             let (mut a, mut b) = (vec![0u8; n.max(1)], vec![0u8; n.max(1)]);
             hkdf_sha256(&s, &k, &m, &mut a).unwrap();
             rc::hkdf_sha256(&s, &k, &m, &mut b).unwrap();

@@ -741,10 +741,7 @@ mod tests {
         let no_y = ArrayWriter::new(1).uint(0).bytes(body).null().encode();
         assert_eq!(InnerRecord::from_slice(&no_y).unwrap_err(), DecodeError::UnexpectedType { field: "enc_y" });
         let badge_with_y = ArrayWriter::new(1).uint(1).bytes(body).bytes(y).encode();
-        assert_eq!(
-            InnerRecord::from_slice(&badge_with_y).unwrap_err(),
-            DecodeError::UnexpectedType { field: "enc_y" }
-        );
+        assert_eq!(InnerRecord::from_slice(&badge_with_y).unwrap_err(), DecodeError::UnexpectedType { field: "enc_y" });
         // A guest body labelled as a badge: not a COSE object.
         let mut v = b.clone();
         v[2] = 1;
