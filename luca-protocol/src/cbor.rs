@@ -124,6 +124,32 @@ pub(crate) fn encode(value: &Value) -> Vec<u8> {
     out
 }
 
+/// Major type of a byte string.
+pub(crate) const MAJOR_BYTES: u8 = 2;
+/// Major type of a text string.
+pub(crate) const MAJOR_TEXT: u8 = 3;
+/// Major type of an array.
+pub(crate) const MAJOR_ARRAY: u8 = 4;
+/// Major type of a map.
+pub(crate) const MAJOR_MAP: u8 = 5;
+
+/// Appends the head of a data item of major type `major` (0–7) with argument `arg` (a length, a count or an
+/// unsigned value) in its shortest form, as the deterministic encoding requires: for building fixed structures
+/// (COSE's `Sig_structure` and protected header) without a [`Value`] tree.
+pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let major = (major & 0x07) << 5;
+    let bytes = arg.to_be_bytes();
+    let (info, len) = match arg {
+        0..=23 => (arg.to_be_bytes()[7], 0usize),
+        24..=0xff => (24, 1),
+        0x100..=0xffff => (25, 2),
+        0x1_0000..=0xffff_ffff => (26, 4),
+        _ => (27, 8),
+    };
+    out.push(major | info);
+    out.extend_from_slice(bytes.get(8usize.saturating_sub(len)..).unwrap_or_default());
+}
+
 /// Builds a CBOR array message.
 #[derive(Default)]
 pub(crate) struct ArrayWriter(Vec<Value>);
@@ -422,6 +448,23 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "only {checked} mutations parsed");
+    }
+
+    #[test]
+    fn heads_are_the_shortest_form() {
+        for arg in [0u64, 1, 23, 24, 255, 256, 65_535, 65_536, 0xffff_ffff, 0x1_0000_0000, u64::MAX] {
+            for (major, value) in [
+                (0u8, Value::Integer(arg.into())),
+                (MAJOR_ARRAY, Value::Array(vec![Value::Null; usize::try_from(arg.min(300)).unwrap()])),
+            ] {
+                let mut head = Vec::new();
+                let arg = if major == MAJOR_ARRAY { arg.min(300) } else { arg };
+                write_head(&mut head, major, arg);
+                let encoded = encode(&value);
+                assert_eq!(head.as_slice(), &encoded[..head.len()], "major {major} arg {arg}");
+                assert!(is_deterministic(&encoded));
+            }
+        }
     }
 
     #[test]

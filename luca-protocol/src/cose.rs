@@ -43,7 +43,10 @@ pub(crate) fn sign(content_type: &str, payload: Vec<u8>, sign: impl FnOnce(&[u8]
 #[derive(Clone, Debug)]
 pub(crate) struct SignedObject {
     raw: Vec<u8>,
-    cose: CoseSign1,
+    /// The protected header's bytes as received (always [`expected_protected`] of the content type).
+    protected: Vec<u8>,
+    payload: Vec<u8>,
+    signature: Vec<u8>,
 }
 
 impl SignedObject {
@@ -52,47 +55,29 @@ impl SignedObject {
     /// and a 64-byte signature.
     pub(crate) fn parse(bytes: &[u8], max_len: usize, content_type: &str) -> Result<Self, DecodeError> {
         let value = cbor::decode(bytes, max_len, COSE_DEPTH)?;
-        let Value::Array(items) = &value else {
+        let Value::Array(items) = value else {
             return Err(DecodeError::UnexpectedType { field: "cose_sign1" });
         };
-        if items.len() != 4 {
-            return Err(DecodeError::WrongArity { field: "cose_sign1", expected: 4, got: items.len() });
-        }
-        let cose = CoseSign1::from_cbor_value(value).map_err(|_| DecodeError::MalformedCbor)?;
+        let items = <[Value; 4]>::try_from(items).map_err(|items| DecodeError::WrongArity {
+            field: "cose_sign1",
+            expected: 4,
+            got: items.len(),
+        })?;
         let expected = expected_protected(content_type);
-        let got = cose.protected.original_data.as_deref().unwrap_or_default();
-        if got != expected.as_slice() {
-            // Tell apart the cases a caller can act on.
-            return Err(match (&cose.protected.header.alg, &cose.protected.header.content_type) {
-                (
-                    Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)),
-                    Some(coset::ContentType::Text(t)),
-                ) if t != content_type => DecodeError::WrongContentType,
-                (Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)), _) => {
-                    DecodeError::UnexpectedHeader
-                }
-                _ => DecodeError::UnsupportedAlgorithm,
-            });
+        match items {
+            // The only envelope that passes every check below: taken as it is, without parsing the header again.
+            [Value::Bytes(protected), Value::Map(unprotected), Value::Bytes(payload), Value::Bytes(signature)]
+                if protected == expected && unprotected.is_empty() && signature.len() == SIGNATURE_LEN =>
+            {
+                Ok(Self { raw: bytes.to_vec(), protected, payload, signature })
+            }
+            items => Err(envelope_error(items, &expected, content_type)),
         }
-        if !cose.unprotected.is_empty() {
-            return Err(DecodeError::UnexpectedHeader);
-        }
-        if cose.payload.is_none() {
-            return Err(DecodeError::InvalidField { field: "payload" });
-        }
-        if cose.signature.len() != SIGNATURE_LEN {
-            return Err(DecodeError::WrongLength {
-                field: "signature",
-                expected: SIGNATURE_LEN,
-                got: cose.signature.len(),
-            });
-        }
-        Ok(Self { raw: bytes.to_vec(), cose })
     }
 
     /// The payload bytes exactly as received.
     pub(crate) fn payload(&self) -> &[u8] {
-        self.cose.payload.as_deref().unwrap_or_default()
+        &self.payload
     }
 
     /// The whole object exactly as received.
@@ -102,15 +87,69 @@ impl SignedObject {
 
     /// Verifies the signature under `key` over the received bytes.
     pub(crate) fn verify(&self, key: &EcPublic) -> Result<(), VerifyError> {
-        self.cose.verify_signature(b"", |sig, tbs| key.verify(tbs, sig)).map_err(|_| VerifyError::BadSignature)
+        key.verify(&sig_structure(&self.protected, &self.payload), &self.signature)
+            .map_err(|_| VerifyError::BadSignature)
     }
 }
 
+/// Why a four-item array is not an acceptable envelope, in the order the checks are specified: a COSE_Sign1 at all
+/// (`coset`), then algorithm and content type, the unprotected header, the payload, the signature length.
+fn envelope_error(items: [Value; 4], expected: &[u8], content_type: &str) -> DecodeError {
+    let cose = match CoseSign1::from_cbor_value(Value::Array(items.into())) {
+        Ok(cose) => cose,
+        Err(_) => return DecodeError::MalformedCbor,
+    };
+    let got = cose.protected.original_data.as_deref().unwrap_or_default();
+    if got != expected {
+        // Tell apart the cases a caller can act on.
+        return match (&cose.protected.header.alg, &cose.protected.header.content_type) {
+            (
+                Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)),
+                Some(coset::ContentType::Text(t)),
+            ) if t != content_type => DecodeError::WrongContentType,
+            (Some(coset::RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)), _) => {
+                DecodeError::UnexpectedHeader
+            }
+            _ => DecodeError::UnsupportedAlgorithm,
+        };
+    }
+    if !cose.unprotected.is_empty() {
+        return DecodeError::UnexpectedHeader;
+    }
+    if cose.payload.is_none() {
+        return DecodeError::InvalidField { field: "payload" };
+    }
+    DecodeError::WrongLength { field: "signature", expected: SIGNATURE_LEN, got: cose.signature.len() }
+}
+
+/// `Sig_structure = ["Signature1", protected, h'', payload]` (RFC 9052 §4.4), the bytes a COSE_Sign1 signature
+/// covers, from the exact received `protected` and `payload` bytes (what `coset`'s `tbs_data` builds through a
+/// value tree; the test `sig_structure_is_cosets` compares the two).
+fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
+    const CONTEXT: &[u8] = b"Signature1";
+    let mut out = Vec::with_capacity(protected.len().saturating_add(payload.len()).saturating_add(32));
+    cbor::write_head(&mut out, cbor::MAJOR_ARRAY, 4);
+    for (major, item) in [
+        (cbor::MAJOR_TEXT, CONTEXT),
+        (cbor::MAJOR_BYTES, protected),
+        (cbor::MAJOR_BYTES, &[]),
+        (cbor::MAJOR_BYTES, payload),
+    ] {
+        cbor::write_head(&mut out, major, item.len() as u64);
+        out.extend_from_slice(item);
+    }
+    out
+}
+
+/// The only protected header luca accepts: `{1: -7, 3: content_type}` (alg ES256, then the content type).
 fn expected_protected(content_type: &str) -> Vec<u8> {
-    cbor::encode(&Value::Map(vec![
-        (Value::Integer(1.into()), Value::Integer((-7).into())),
-        (Value::Integer(3.into()), Value::Text(content_type.to_owned())),
-    ]))
+    let mut out = Vec::with_capacity(content_type.len().saturating_add(8));
+    cbor::write_head(&mut out, cbor::MAJOR_MAP, 2);
+    // 1 => -7 (alg: ES256), 3 => (content type).
+    out.extend_from_slice(&[0x01, 0x26, 0x03]);
+    cbor::write_head(&mut out, cbor::MAJOR_TEXT, content_type.len() as u64);
+    out.extend_from_slice(content_type.as_bytes());
+    out
 }
 
 #[cfg(test)]
@@ -119,6 +158,25 @@ mod tests {
     use crate::crypto::EcSecret;
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
+
+    #[test]
+    fn sig_structure_is_cosets() {
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let sk = EcSecret::random(&mut rng);
+        // Content types must be media types (`coset` checks): the short and long text heads, empty and long payloads.
+        let long = format!("application/{}", "x".repeat(300));
+        for (content_type, payload_len) in
+            [("application/luca.v1.test", 2usize), ("a/b", 0), (long.as_str(), 3_000), ("application/luca.v1.x", 300)]
+        {
+            let bytes = sign(content_type, vec![0x5a; payload_len], |m| sk.sign(m));
+            let obj = SignedObject::parse(&bytes, 100_000, content_type).unwrap();
+            let cose = CoseSign1::from_slice(&bytes).unwrap();
+            let protected = cose.protected.original_data.as_deref().unwrap();
+            assert_eq!(sig_structure(protected, obj.payload()), cose.tbs_data(b""));
+            assert_eq!(expected_protected(content_type), protected);
+            obj.verify(&sk.public()).unwrap();
+        }
+    }
 
     #[test]
     fn round_trip_and_domain_separation() {
