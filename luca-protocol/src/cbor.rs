@@ -13,6 +13,9 @@ use ciborium::Value;
 use crate::error::DecodeError;
 
 /// Parses one CBOR data item from `bytes` under the rules above.
+///
+/// Messages as this crate writes them take one pass ([`deterministic_value`]); anything else goes through
+/// `ciborium` and the checks in the order above, which name the first rule it breaks.
 pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<Value, DecodeError> {
     if bytes.len() > max_len {
         return Err(DecodeError::TooLong { max: max_len, got: bytes.len() });
@@ -20,6 +23,13 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
     if bytes.is_empty() {
         return Err(DecodeError::Truncated);
     }
+    let mut rest = bytes;
+    if let Some(value) = deterministic_value(&mut rest, max_depth)
+        && rest.is_empty()
+    {
+        return Ok(value);
+    }
+    // Rejected (or outside what the single pass takes): the general parser finds the first broken rule.
     let mut rest = bytes;
     let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
         ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
@@ -42,23 +52,28 @@ const WALK_MAX_DEPTH: usize = 32;
 /// Whether `bytes` is exactly one data item in the encoding this crate writes (the deterministic encoding of
 /// RFC 8949 §4.2.1, restricted to what luca messages use): every argument in its shortest form, definite lengths
 /// only, no tags, no floats, no simple values but `false`, `true` and `null`; map keys are not reordered (COSE
-/// headers are checked by the COSE layer). This is exactly "re-encoding the parsed value gives the input back, and
-/// it holds no float or tag", checked on the bytes without re-encoding (see the test
-/// `walk_agrees_with_reencoding`).
+/// headers are checked by the COSE layer). For input `ciborium` parses, this is exactly "re-encoding the parsed
+/// value gives the input back, and it holds no float or tag" (the test `walk_agrees_with_reencoding`).
 fn is_deterministic(bytes: &[u8]) -> bool {
     let mut rest = bytes;
-    deterministic_item(&mut rest, WALK_MAX_DEPTH).is_some() && rest.is_empty()
+    deterministic_value(&mut rest, WALK_MAX_DEPTH).is_some() && rest.is_empty()
 }
 
-/// Consumes one deterministic data item from the front of `rest`; `None` if it is not one.
-fn deterministic_item(rest: &mut &[u8], depth: usize) -> Option<()> {
-    let depth = depth.checked_sub(1)?;
+/// Reads one data item in the deterministic encoding (see [`is_deterministic`]) from the front of `rest`, with
+/// valid UTF-8 in text strings and at most `containers` nested arrays and maps (counted as `ciborium`'s recursion
+/// limit counts them): the value `ciborium` would give for it. `None` if the item is not one.
+fn deterministic_value(rest: &mut &[u8], containers: usize) -> Option<Value> {
     let (&initial, tail) = rest.split_first()?;
     *rest = tail;
     let (major, info) = (initial >> 5, initial & 0x1f);
     if major == 7 {
         // false, true, null; floats, `undefined` and other simple values are refused.
-        return matches!(info, 20..=22).then_some(());
+        return match info {
+            20 => Some(Value::Bool(false)),
+            21 => Some(Value::Bool(true)),
+            22 => Some(Value::Null),
+            _ => None,
+        };
     }
     let argument = match info {
         0..=23 => u64::from(info),
@@ -70,23 +85,45 @@ fn deterministic_item(rest: &mut &[u8], depth: usize) -> Option<()> {
         _ => return None,
     };
     match major {
-        0 | 1 => Some(()),
-        2 | 3 => {
-            let len = usize::try_from(argument).ok()?;
-            *rest = rest.get(len..)?;
-            Some(())
+        0 => Some(Value::Integer(argument.into())),
+        1 => {
+            let negative = (-1i128).checked_sub(i128::from(argument))?;
+            Some(Value::Integer(ciborium::value::Integer::try_from(negative).ok()?))
         }
+        2 => Some(Value::Bytes(take_slice(rest, argument)?.to_vec())),
+        3 => Some(Value::Text(core::str::from_utf8(take_slice(rest, argument)?).ok()?.to_owned())),
         4 | 5 => {
-            let items = if major == 4 { argument } else { argument.checked_mul(2)? };
-            // Every item takes at least one byte: a count beyond the input fails at the end of it.
-            for _ in 0..items {
-                deterministic_item(rest, depth)?;
+            let inner = containers.checked_sub(1)?;
+            let count = usize::try_from(argument).ok()?;
+            // Every item takes at least one byte: a count beyond the input fails at its end, and never allocates
+            // more than the input's length.
+            let capacity = count.min(rest.len());
+            if major == 4 {
+                let mut items = Vec::with_capacity(capacity);
+                for _ in 0..count {
+                    items.push(deterministic_value(rest, inner)?);
+                }
+                Some(Value::Array(items))
+            } else {
+                let mut entries = Vec::with_capacity(capacity);
+                for _ in 0..count {
+                    let key = deterministic_value(rest, inner)?;
+                    entries.push((key, deterministic_value(rest, inner)?));
+                }
+                Some(Value::Map(entries))
             }
-            Some(())
         }
         // Tags.
         _ => None,
     }
+}
+
+/// Takes `len` bytes from the front of `rest`.
+fn take_slice<'a>(rest: &mut &'a [u8], len: u64) -> Option<&'a [u8]> {
+    let len = usize::try_from(len).ok()?;
+    let (head, tail) = rest.split_at_checked(len)?;
+    *rest = tail;
+    Some(head)
 }
 
 /// The big-endian integer `bytes`, if it is at least `min` (the smallest value that needs that many bytes).
@@ -357,6 +394,42 @@ mod tests {
         Some(!reject_unsupported(&value) && encode(&value) == bytes)
     }
 
+    /// `decode` as it was before the single pass: `ciborium`, then trailing bytes, then the re-encoding check.
+    fn decode_by_reencoding(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<Value, DecodeError> {
+        if bytes.len() > max_len {
+            return Err(DecodeError::TooLong { max: max_len, got: bytes.len() });
+        }
+        if bytes.is_empty() {
+            return Err(DecodeError::Truncated);
+        }
+        let mut rest = bytes;
+        let value: Value =
+            ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
+                ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
+                ciborium::de::Error::Io(_) => DecodeError::Truncated,
+                ciborium::de::Error::Syntax(_) | ciborium::de::Error::Semantic(..) => DecodeError::MalformedCbor,
+            })?;
+        if !rest.is_empty() {
+            return Err(DecodeError::TrailingBytes);
+        }
+        if reject_unsupported(&value) || encode(&value) != bytes {
+            return Err(DecodeError::NonCanonical);
+        }
+        Ok(value)
+    }
+
+    /// `decode` (single pass, `ciborium` for the rest) gives exactly what decoding by re-encoding gave, at every
+    /// depth limit; and the single pass takes every input that decodes.
+    fn assert_decode_unchanged(b: &[u8]) {
+        for max_depth in 0..5 {
+            let got = decode(b, 1 << 24, max_depth);
+            assert_eq!(got, decode_by_reencoding(b, 1 << 24, max_depth), "{b:02x?} at depth {max_depth}");
+            let mut rest = b;
+            let single = deterministic_value(&mut rest, max_depth).filter(|_| rest.is_empty());
+            assert_eq!(single, got.ok(), "{b:02x?} at depth {max_depth}");
+        }
+    }
+
     #[test]
     fn walk_agrees_with_reencoding() {
         use rand_chacha::ChaCha20Rng;
@@ -415,6 +488,7 @@ mod tests {
             if let Some(expected) = reencodes_identically(b) {
                 assert_eq!(is_deterministic(b), expected, "{b:02x?}");
             }
+            assert_decode_unchanged(b);
         }
         // Random mutations of deterministic messages: flipped, inserted and deleted bytes.
         let mut rng = ChaCha20Rng::seed_from_u64(8949);
@@ -446,8 +520,31 @@ mod tests {
                 assert_eq!(is_deterministic(&b), expected, "{b:02x?}");
                 checked += 1;
             }
+            assert_decode_unchanged(&b);
         }
         assert!(checked > 10_000, "only {checked} mutations parsed");
+    }
+
+    /// Every seed and regression input of the fuzz corpus (messages of every kind, valid and broken, from the test vectors) decodes as it
+    /// did before the single pass.
+    #[test]
+    fn corpus_decodes_unchanged() {
+        let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+        let mut n = 0usize;
+        for dir in ["corpus", "regressions"] {
+            for target in std::fs::read_dir(fuzz.join(dir)).unwrap() {
+                let target = target.unwrap().path();
+                if !target.is_dir() {
+                    continue;
+                }
+                for file in std::fs::read_dir(target).unwrap() {
+                    let b = std::fs::read(file.unwrap().path()).unwrap();
+                    assert_decode_unchanged(&b);
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 1000, "only {n} corpus files");
     }
 
     #[test]
