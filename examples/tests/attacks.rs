@@ -1537,6 +1537,64 @@ fn attack_consent_redirected_to_other_office() {
     assert_eq!(opened_b.check_ins[0].secrets.user_id, t.alice.user_id());
 }
 
+/// A faulty or malicious venue forwards a guest's inner record with a `enc_y` that is not the y-coordinate of the
+/// QR's `enc` (PROTOCOL.md §8.5): the office, which checks y instead of taking a square root, refuses the response
+/// before any decryption of the inner layer, and never opens the guest's secrets under a wrong point.
+#[test]
+fn attack_inner_record_with_forged_enc_y() {
+    let mut t = Town::new(27);
+    let code = t.alice.check_in_code(&mut t.rng, &t.daily, NOW).unwrap();
+    t.scan(&code.text(), NOW);
+    let at = NOW.plus_secs(2 * HOUR);
+    let request = t.request(hour(), at);
+    let (qr, y) = (&code.qr, code.qr.enc_y());
+    // [1, 0, body, enc_y] with the y given.
+    let inner = |y: &[u8]| {
+        let mut b = vec![0x84, 0x01, 0x00, 0x58, 0x69];
+        b.extend_from_slice(qr.body());
+        b.extend_from_slice(&[0x58, 0x20]);
+        b.extend_from_slice(y);
+        b
+    };
+    let respond = |rng: &mut ChaCha20Rng, bytes: &[u8]| {
+        let mut builder = ConsentResponseBuilder::new(&request, &t.cert_a).unwrap();
+        builder.add_unchecked(rng, qr.trace_id(), qr.minute(), CheckInSource::Guest, bytes, None).unwrap();
+        builder.finish().to_bytes()
+    };
+    // The genuine y opens: the forged ones below differ from it in nothing else.
+    let genuine = respond(&mut t.rng, &inner(&y));
+    let opened = t.office_a.open_consent_response(&genuine, &request).unwrap();
+    assert_eq!(opened.check_ins[0].secrets.user_id, t.alice.user_id());
+
+    let mut other_parity = y;
+    other_parity[31] ^= 1;
+    let mut off_curve = y;
+    off_curve[0] ^= 0x80;
+    for forged in [other_parity, off_curve, [0u8; 32], [0xff; 32]] {
+        let response = respond(&mut t.rng, &inner(&forged));
+        // The server sees a well-formed response bound to the request and relays it.
+        t.server.consent_response(&response, &request).unwrap();
+        let err = t.office_a.open_consent_response(&response, &request).unwrap_err();
+        assert_eq!(err, TracingError::Open(OpenError::Malformed(DecodeError::InvalidPoint { field: "enc_y" })));
+        assert_eq!(err.kind(), "invalid_point");
+    }
+    // Without enc_y (the three-item form), or with the QR's compressed point replaced by an uncompressed prefix.
+    let three = respond(&mut t.rng, &[&[0x83, 0x01, 0x00, 0x58, 0x69][..], qr.body()].concat());
+    let err = t.office_a.open_consent_response(&three, &request).unwrap_err();
+    assert_eq!(
+        err,
+        TracingError::Open(OpenError::Malformed(DecodeError::WrongArity {
+            field: "inner_record",
+            expected: 4,
+            got: 3
+        }))
+    );
+    let mut prefix = inner(&y);
+    prefix[5 + 24] = 0x04;
+    let err = t.office_a.open_consent_response(&respond(&mut t.rng, &prefix), &request).unwrap_err();
+    assert_eq!(err, TracingError::Open(OpenError::Malformed(DecodeError::InvalidPoint { field: "enc" })));
+}
+
 // ------------------------------------------------------------------ 9. checkout
 
 #[test]

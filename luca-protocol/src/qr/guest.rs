@@ -211,7 +211,8 @@ pub struct GuestCheckInQr {
     daily_key_id: DailyKeyId,
     minute: UnixMinute,
     trace_id: TraceId,
-    /// `enc`, decompressed once while parsing (the decoder must check the point anyway; opening needs it whole).
+    /// `enc` as a whole point, recovered once while parsing (the decoder must check the point anyway; opening needs
+    /// it whole): decompressed from a scanned QR, or checked against the `enc_y` an inner record carries.
     enc: EcPublic,
 }
 
