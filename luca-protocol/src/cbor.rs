@@ -30,6 +30,16 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
         return Ok(value);
     }
     // Rejected (or outside what the single pass takes): the general parser finds the first broken rule.
+    let value = parse_general(bytes, max_depth)?;
+    if !is_deterministic(bytes) {
+        return Err(DecodeError::NonCanonical);
+    }
+    Ok(value)
+}
+
+/// Parses `bytes` as exactly one well-formed CBOR item of at most `max_depth` nested arrays and maps, in any
+/// encoding (`ciborium`): the error of the first rule broken, in the order of the module docs, up to trailing bytes.
+fn parse_general(bytes: &[u8], max_depth: usize) -> Result<Value, DecodeError> {
     let mut rest = bytes;
     let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
         ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
@@ -38,9 +48,6 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
     })?;
     if !rest.is_empty() {
         return Err(DecodeError::TrailingBytes);
-    }
-    if !is_deterministic(bytes) {
-        return Err(DecodeError::NonCanonical);
     }
     Ok(value)
 }
@@ -402,16 +409,7 @@ mod tests {
         if bytes.is_empty() {
             return Err(DecodeError::Truncated);
         }
-        let mut rest = bytes;
-        let value: Value =
-            ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
-                ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
-                ciborium::de::Error::Io(_) => DecodeError::Truncated,
-                ciborium::de::Error::Syntax(_) | ciborium::de::Error::Semantic(..) => DecodeError::MalformedCbor,
-            })?;
-        if !rest.is_empty() {
-            return Err(DecodeError::TrailingBytes);
-        }
+        let value = parse_general(bytes, max_depth)?;
         if reject_unsupported(&value) || encode(&value) != bytes {
             return Err(DecodeError::NonCanonical);
         }
