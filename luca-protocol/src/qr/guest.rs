@@ -59,6 +59,7 @@ impl EncForm<'_> {
             }
             Self::WithY(y) => {
                 let (prefix, x) = compressed.split_first().ok_or(DecodeError::InvalidPoint { field: "enc" })?;
+                let x = <&[u8; ENC_Y_LEN]>::try_from(x).map_err(|_| DecodeError::InvalidPoint { field: "enc" })?;
                 let odd = match prefix {
                     0x02 => 0,
                     0x03 => 1,
@@ -69,7 +70,7 @@ impl EncForm<'_> {
                 }
                 let mut uncompressed = [0u8; crypto::POINT_LEN];
                 uncompressed[0] = 0x04;
-                uncompressed[1..=ENC_Y_LEN].copy_from_slice(x);
+                uncompressed[1..=ENC_Y_LEN].copy_from_slice(x.as_slice());
                 uncompressed[1 + ENC_Y_LEN..].copy_from_slice(y.as_slice());
                 EcPublic::from_uncompressed(&uncompressed).map_err(|_| DecodeError::InvalidPoint { field: "enc_y" })
             }
