@@ -2,14 +2,19 @@
 //! with an in-memory stand-in for the untrusted operator server.
 //!
 //! A trust anchor certifies several health offices and the venue registrar.
-//! Every day one office rotates the daily key, signs its announcement and
-//! seals the private half to every other office. Venues are registered,
+//! Every day the key committee (the first `--committee` offices) runs the
+//! distributed key generation of the daily key: each member ends with a share,
+//! no office with the whole private key, and any `--threshold` of them can open
+//! what is sealed to it; `--threshold` members sign the committee key
+//! announcement that apps and scanners accept (PROTOCOL.md §13.4). Venues are registered,
 //! print their QR codes and run scanners. Hundreds of guests check in —
 //! with the app at a scanner, by self check-in at a printed table QR, with a
 //! badge (guests without a phone) or as one-off guests without app or badge —
 //! and check out; a private meeting takes place. Then one guest tests
-//! positive: their office fetches the history by TAN, computes the trace ids
-//! itself, asks every venue in the history for consent, decrypts and verifies
+//! positive: their office fetches the history by TAN and opens it with the
+//! partial decryptions of `--threshold` − 1 co-offices, computes the trace ids
+//! itself, asks every venue in the history for consent, opens the consented
+//! check-ins the same way (one request per daily key), decrypts and verifies
 //! the contacts, exports them, and publishes a notification list that the
 //! guests' devices match.
 //!
@@ -19,11 +24,15 @@
 //!
 //! `traced contacts: X of Y co-present guests, Z wrong`
 //!
-//! Options (flags or environment): `--seed N` (`LUCA_SEED`, default 2026),
+//! Options (flags or environment; `--help` lists them): `--seed N` (`LUCA_SEED`, default 2026),
 //! `--guests N` (`LUCA_GUESTS`, 300), `--badges N` (`LUCA_BADGES`, 12),
 //! `--no-app N` (`LUCA_NO_APP`, 20), `--venues N` (`LUCA_VENUES`, 10),
-//! `--offices N` (`LUCA_OFFICES`, 3), `--days N` (`LUCA_DAYS`, 14).
-//! QR codes are written as SVG under `target/walkthrough/`.
+//! `--offices N` (`LUCA_OFFICES`, 5), `--committee N` (`LUCA_COMMITTEE`, 5, at most `--offices`),
+//! `--threshold T` (`LUCA_THRESHOLD`, 3, 1 to `--committee`; 1: any single member opens, the old
+//! single-office behaviour made explicit), `--days N` (`LUCA_DAYS`, 14), `--out DIR` (`LUCA_OUT`).
+//! QR codes and the export are written to `walkthrough/` in the workspace's target directory,
+//! whatever the current directory, and only when the run succeeds: a failed run leaves the
+//! previous output in place.
 //!
 //! `cargo run --release --example walkthrough [-- --seed N ...]`
 
@@ -31,22 +40,25 @@
 #![allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 use std::process::ExitCode;
 
+use clap::Parser;
 use luca_client::{BadgeOwner, Guest, OneOffGuest, ScannedVenue, SelfCheckIn};
+use luca_examples::{OutputDir, WalkthroughArgs, plural};
 use luca_healthoffice::authority::{Registrar, TrustAnchor};
-use luca_healthoffice::{HealthOffice, export, match_check_ins};
-use luca_protocol::ids::{TraceId, UserId, VenueId};
+use luca_healthoffice::{HealthOffice, PendingOpening, ThresholdOpened, export, match_check_ins};
+use luca_protocol::ids::{DailyKeyId, TraceId, UserId, VenueId};
 use luca_protocol::messages::checkout::MAX_STAY_SECS;
 use luca_protocol::messages::contact_data::ContactFields;
 use luca_protocol::messages::tracing_request::TracingWindow;
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::qr::render;
 use luca_protocol::server;
-use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn};
+use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncementIn;
 use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::tan::Tan;
+use luca_protocol::threshold::announcement::CommitteeKeyAnnouncement;
+use luca_protocol::threshold::partial::PartialDecryptionRequest;
 use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use luca_venue::{PrivateMeetingHost, Scanner, StoredCheckIn, Venue};
 use rand_chacha::ChaCha20Rng;
@@ -59,8 +71,6 @@ const HOST: &str = "luca.example";
 /// Opening hours: 10:00 to 22:00 UTC.
 const OPENS: u64 = 10 * 3600;
 const CLOSES: u64 = 22 * 3600;
-/// Output directory for QR codes and exports.
-const OUT: &str = "target/walkthrough";
 
 struct Config {
     seed: u64,
@@ -69,43 +79,26 @@ struct Config {
     no_app: usize,
     venues: usize,
     offices: usize,
+    committee: usize,
+    threshold: u16,
     days: u32,
 }
 
-fn config() -> Result<Config, Error> {
-    fn env(name: &str, default: u64) -> Result<u64, Error> {
-        Ok(match std::env::var(name) {
-            Ok(v) => v.parse()?,
-            Err(_) => default,
-        })
-    }
-    let mut c = Config {
-        seed: env("LUCA_SEED", 2026)?,
-        guests: usize::try_from(env("LUCA_GUESTS", 300)?)?,
-        badges: usize::try_from(env("LUCA_BADGES", 12)?)?,
-        no_app: usize::try_from(env("LUCA_NO_APP", 20)?)?,
-        venues: usize::try_from(env("LUCA_VENUES", 10)?)?,
-        offices: usize::try_from(env("LUCA_OFFICES", 3)?)?,
-        days: u32::try_from(env("LUCA_DAYS", 14)?)?,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let v = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--seed" => c.seed = v.parse()?,
-            "--guests" => c.guests = v.parse()?,
-            "--badges" => c.badges = v.parse()?,
-            "--no-app" => c.no_app = v.parse()?,
-            "--venues" => c.venues = v.parse()?,
-            "--offices" => c.offices = v.parse()?,
-            "--days" => c.days = v.parse()?,
-            other => return Err(format!("unknown option {other}").into()),
+impl From<&WalkthroughArgs> for Config {
+    fn from(a: &WalkthroughArgs) -> Self {
+        let n = |v: u32| v as usize; // lossless: usize is at least 32 bits on every target luca builds for
+        Config {
+            seed: a.seed,
+            guests: n(a.guests),
+            badges: n(a.badges),
+            no_app: n(a.no_app),
+            venues: n(a.venues),
+            offices: n(a.offices),
+            committee: usize::from(a.committee),
+            threshold: a.threshold,
+            days: a.days,
         }
     }
-    if c.guests < 2 || c.venues == 0 || c.offices < 2 || c.days == 0 || c.days > 14 {
-        return Err("need at least 2 guests, 1 venue, 2 offices and 1 to 14 days".into());
-    }
-    Ok(c)
 }
 
 /// Invented but valid contact data for person `i`.
@@ -132,7 +125,7 @@ struct OperatorServer {
     records: Vec<StoredRecord>,
     by_trace: HashMap<(VenueId, TraceId), usize>,
     history_shares: HashMap<String, Vec<u8>>,
-    announcements: Vec<DailyKeyAnnouncement>,
+    announcements: Vec<CommitteeKeyAnnouncement>,
     rejected: usize,
 }
 
@@ -221,25 +214,51 @@ struct Visit {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+    // clap prints --help and --version and exits 0; a bad option prints what is wrong and exits 2.
+    let args = WalkthroughArgs::parse();
+    if let Err(e) = args.validate() {
+        e.exit();
+    }
+    let out = match OutputDir::create(args.out_dir()) {
+        Ok(out) => out,
         Err(e) => {
-            eprintln!("walkthrough failed: {e}");
+            eprintln!("walkthrough failed: cannot create the output folder {}: {e}", args.out_dir().display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(&Config::from(&args), &out) {
+        Ok(Outcome::Traced) => match out.commit() {
+            Ok(dir) => {
+                println!("outputs written to {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("walkthrough failed: cannot write the output folder: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Ok(Outcome::Failed(why)) => {
+            eprintln!("walkthrough failed: {why}; previous outputs left in place");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("walkthrough failed: {e}; previous outputs left in place");
             ExitCode::FAILURE
         }
     }
 }
 
-fn write(name: &str, contents: &str) -> Result<(), Error> {
-    std::fs::create_dir_all(OUT)?;
-    std::fs::write(Path::new(OUT).join(name), contents)?;
-    Ok(())
+/// How a completed run ended.
+enum Outcome {
+    /// Every co-present guest was traced, nobody else, and every co-present app guest was warned.
+    Traced,
+    /// The run completed, but the check did not hold; the reason.
+    Failed(String),
 }
 
 #[allow(clippy::too_many_lines)]
-fn run() -> Result<bool, Error> {
-    let cfg = config()?;
+fn run(cfg: &Config, out: &OutputDir) -> Result<Outcome, Error> {
+    let write = |name: &str, contents: &str| out.write(name, contents);
     let mut rng = ChaCha20Rng::seed_from_u64(cfg.seed);
     let start_day = UnixTime(1_795_910_400).day(); // 2026-11-29
     let t0 = start_day.start();
@@ -322,25 +341,28 @@ fn run() -> Result<bool, Error> {
 
     // --- Two weeks of check-ins ----------------------------------------------------------
     let mut visits: Vec<Visit> = Vec::new();
-    let mut daily_keys: BTreeMap<u32, DailyKeyAnnouncement> = BTreeMap::new();
+    let mut daily_keys: BTreeMap<u32, CommitteeKeyAnnouncement> = BTreeMap::new();
     let mut self_check_ins = 0usize;
     for d in 0..=cfg.days {
         let day = start_day.plus_days(d);
         let morning = day.start().plus_secs(8 * 3600);
-        // One office rotates today's daily key and seals it to all others.
-        let issuer = usize::try_from(d)? % offices.len();
-        let rotation = offices[issuer].rotate_daily_key(&mut rng, morning, &certs)?;
-        for share in &rotation.shares {
-            let to = offices.iter().position(|o| o.id() == share.recipient()).ok_or("unknown recipient")?;
-            offices[to].import_key_share(
-                share.as_bytes(),
-                rotation.announcement.as_bytes(),
-                &certs[issuer],
-                morning,
-            )?;
+        // The key committee runs the DKG of today's daily key: each member keeps a share.
+        let committee = cfg.committee;
+        let key_id = committee_dkg(&mut rng, &mut offices[..committee], &certs[..committee], cfg.threshold, morning)?;
+        // Every committee member signs the committee key announcement of its own DKG result; any
+        // `--threshold` signatures make it a key apps and scanners accept (PROTOCOL.md §13.4). Here
+        // all members sign, and the first `--threshold` of them are assembled.
+        let mut signatures = Vec::new();
+        let mut draft = None;
+        for office in &offices[..committee] {
+            let (d, sig) = office.sign_committee_key(key_id)?;
+            draft.get_or_insert(d);
+            signatures.push(sig);
         }
-        // Apps, scanners and the server verify the announcement through the issuer's certificate.
-        let daily = server::daily_key_announcement(rotation.announcement.as_bytes(), &certs[issuer], morning)?;
+        let draft = draft.ok_or("an empty committee")?;
+        let announcement = draft.assemble(&signatures[..usize::from(cfg.threshold)]);
+        // Apps, scanners and the server verify it: t valid signatures of listed, certified members.
+        let daily = server::committee_key_announcement(&announcement, &certs, morning)?;
         for s in &mut scanners {
             s.add_daily_key(daily.clone());
         }
@@ -419,9 +441,9 @@ fn run() -> Result<bool, Error> {
         }
     }
     println!(
-        "{} check-ins over {} days ({} self check-ins, {} refused by the server)",
-        server.records.len(),
-        cfg.days,
+        "{} over {} ({} self check-ins, {} refused by the server)",
+        plural(server.records.len(), "check-in"),
+        plural(cfg.days as usize, "day"),
         self_check_ins,
         server.rejected
     );
@@ -469,52 +491,89 @@ fn run() -> Result<bool, Error> {
     let tan = Tan::generate(&mut rng);
     server.history_shares.insert(tan.to_string(), share.as_bytes().to_vec());
     let read_out = tan.to_string().to_lowercase(); // read aloud on the phone, typed by the office
-    let office = &offices[1];
-    let office_cert = &certs[1];
-    let history = office.fetch_history(&read_out, |t| server.history_shares.get(&t.to_string()).cloned())?;
-    println!("history shared with TAN {tan}: {} days of tracing secrets", history.days.len());
+    // The tracing office is committee member 1; it opens with its own share and those of
+    // `--threshold` − 1 co-offices.
+    let tracer = 0;
+    let office = &offices[tracer];
+    let office_cert = &certs[tracer];
+    let typed = Tan::parse(&read_out)?;
+    let share_bytes = server.history_shares.get(&typed.to_string()).ok_or("no history share for the TAN")?;
+    let case = format!("history share of TAN {typed}").into_bytes();
+    let mut opening = office.threshold_opening();
+    opening.add_history_share(share_bytes)?;
+    let pending = opening.request_partials(positive, 600, &case)?;
+    let opened = threshold_round(&mut rng, &offices, &certs, tracer, cfg, pending, positive, &case)?;
+    let history = opened.histories.into_iter().next().ok_or("the history share was not opened")??;
+    println!(
+        "history shared with TAN {tan}: {} of tracing secrets, opened by {} of {} committee offices",
+        plural(history.days.len(), "day"),
+        cfg.threshold,
+        cfg.committee
+    );
 
     // The office computes the trace ids itself and matches the server's records.
     let matches = match_check_ins(&history, server.records.iter().map(|r| r.bytes.as_slice()));
-    println!("the office found {} check-ins of the infected guest", matches.len());
+    println!("the office found {} of the infected guest", plural(matches.len(), "check-in"));
 
     // --- Consent, decryption, export --------------------------------------------------------
     let venue_index: HashMap<VenueId, usize> = venues.iter().enumerate().map(|(i, v)| (v.venue_id(), i)).collect();
     let mut contacts = Vec::new();
     let mut accessed: Vec<TraceId> = Vec::new();
     let mut traced: BTreeSet<usize> = BTreeSet::new();
+    // Every consent response first (their guest QRs are sealed to daily keys no office holds),
+    // then one threshold round for all of them: one partial-decryption request per daily key.
+    let mut opening = office.threshold_opening();
+    let mut stays: Vec<(UnixTime, UnixTime)> = Vec::new(); // the infected guest's stay, per response
+    let mut authorization: Vec<u8> = Vec::new(); // the signed tracing requests the encs come from
     for m in &matches {
         let (a0, a1) = server.stay(m.venue_id, m.trace_id).ok_or("matched record vanished")?;
         // Everyone who checked in between the start of that day and the infected guest's checkout.
         let window = TracingWindow { from: a0.day().start(), to: a1.plus_secs(1) };
         let request = office.request_tracing(&mut rng, m.venue_id, window, positive, 86_400)?;
         server::tracing_request(request.as_bytes(), office_cert, positive)?;
+        authorization.extend_from_slice(request.as_bytes());
         let venue = &venues[*venue_index.get(&m.venue_id).ok_or("unknown venue")?];
         let stored = server.records_for(m.venue_id, &window);
         let answer = venue.answer_tracing_request(&mut rng, request.as_bytes(), office_cert, &stored, positive)?;
         for response in &answer.responses {
             server::consent_response(response.as_bytes(), &request)?;
-            let opened = office.open_consent_response(response.as_bytes(), &request)?;
-            for check_in in &opened.check_ins {
-                if check_in.secrets.user_id == infected_user {
-                    continue;
-                }
-                // Co-present: the stays overlap (check-in and checkout times are server metadata).
-                let (b0, b1) = server.stay(check_in.venue_id, check_in.trace_id).ok_or("unknown record")?;
-                if !(b0 < a1 && a0 < b1) {
-                    continue;
-                }
-                let data = server.contact_data.get(&check_in.secrets.user_id).ok_or("no contact data")?;
-                let contact = office.decrypt_contact(data, check_in)?;
-                traced.insert(*person_of.get(&contact.user_id).ok_or("unknown person")?);
-                accessed.push(check_in.trace_id);
-                contacts.push(contact);
+            opening.add_consent_response(response.as_bytes(), &request)?;
+            stays.push((a0, a1));
+        }
+    }
+    let pending = opening.request_partials(positive, 600, &authorization)?;
+    let keys = pending.requests().count();
+    let encs: usize = pending.requests().map(|r| r.encs().len()).sum();
+    let opened = threshold_round(&mut rng, &offices, &certs, tracer, cfg, pending, positive, &authorization)?;
+    println!(
+        "consented check-ins: {} opened with partial decryptions ({} for {})",
+        plural(encs, "guest QR"),
+        plural(keys, "request"),
+        plural(keys, "daily key")
+    );
+    for (opened, &(a0, a1)) in opened.consents.iter().zip(&stays) {
+        if let Some(u) = opened.unreadable.first() {
+            return Err(format!("a consented check-in did not open: {}", u.error).into());
+        }
+        for check_in in &opened.check_ins {
+            if check_in.secrets.user_id == infected_user {
+                continue;
             }
+            // Co-present: the stays overlap (check-in and checkout times are server metadata).
+            let (b0, b1) = server.stay(check_in.venue_id, check_in.trace_id).ok_or("unknown record")?;
+            if !(b0 < a1 && a0 < b1) {
+                continue;
+            }
+            let data = server.contact_data.get(&check_in.secrets.user_id).ok_or("no contact data")?;
+            let contact = office.decrypt_contact(data, check_in)?;
+            traced.insert(*person_of.get(&contact.user_id).ok_or("unknown person")?);
+            accessed.push(check_in.trace_id);
+            contacts.push(contact);
         }
     }
     write("contacts.json", &export::to_json(&contacts))?;
     write("contacts.csv", &export::to_csv(&contacts))?;
-    println!("{} contacts decrypted, verified and exported to {OUT}/contacts.{{json,csv}}", contacts.len());
+    println!("{} decrypted, verified and exported (contacts.json, contacts.csv)", plural(contacts.len(), "contact"));
 
     // --- Notifications: every guest's device checks the signed list --------------------
     let warned: Vec<(TraceId, u8)> = accessed.iter().map(|t| (*t, 2)).collect();
@@ -531,7 +590,7 @@ fn run() -> Result<bool, Error> {
     }
 
     // --- Erasure: two days after the last retention period, nothing is left -------------
-    let purged = offices.iter_mut().map(|o| o.purge(end.plus_secs(30 * 86_400)).daily_keys_erased).sum::<usize>();
+    let purged = offices.iter_mut().map(|o| o.purge(end.plus_secs(30 * 86_400)).daily_key_shares_erased).sum::<usize>();
 
     // --- Ground truth ---------------------------------------------------------------------
     let mut truth: BTreeSet<usize> = BTreeSet::new();
@@ -545,16 +604,95 @@ fn run() -> Result<bool, Error> {
     let app_truth = truth.iter().filter(|p| matches!(people[**p], Person::App(_))).count();
     let badge_truth = truth.iter().filter(|p| matches!(people[**p], Person::Badge { .. })).count();
     println!(
-        "co-present with the infected guest: {app_truth} app guests, {badge_truth} badge holders, {} guests without app or badge",
-        truth.len() - app_truth - badge_truth
+        "co-present with the infected guest: {}, {}, {} without app or badge",
+        plural(app_truth, "app guest"),
+        plural(badge_truth, "badge holder"),
+        plural(truth.len() - app_truth - badge_truth, "guest")
     );
     println!(
         "notification list: {} hashes; {warned_devices} of {app_truth} co-present app guests were warned on their device",
         list.hashes().len()
     );
-    println!("retention: {purged} expired daily private keys erased by the offices");
+    println!("retention: {purged} expired daily key shares erased by the committee offices");
     let found = traced.intersection(&truth).count();
     let wrong = traced.difference(&truth).count();
     println!("traced contacts: {found} of {} co-present guests, {wrong} wrong", truth.len());
-    Ok(found == truth.len() && wrong == 0 && !truth.is_empty() && warned_devices == app_truth)
+    Ok(if truth.is_empty() {
+        Outcome::Failed("nobody was co-present with the infected guest, so there is nothing to trace (try more guests or days, or another --seed)".into())
+    } else if found != truth.len() {
+        Outcome::Failed(format!("{} of {} co-present guests were not traced", truth.len() - found, truth.len()))
+    } else if wrong != 0 {
+        Outcome::Failed(format!("{} traced who were not co-present", plural(wrong, "guest")))
+    } else if warned_devices != app_truth {
+        Outcome::Failed(format!("{warned_devices} of {app_truth} co-present app guests were warned on their device"))
+    } else {
+        Outcome::Traced
+    })
+}
+
+/// The DKG of the daily key of `now`'s day among `members` (certificates `certs`, the same order),
+/// every message through its bytes as the operator server would relay it. Returns the key id.
+fn committee_dkg(
+    rng: &mut ChaCha20Rng,
+    members: &mut [HealthOffice],
+    certs: &[HealthOfficeCertificate],
+    threshold: u16,
+    now: UnixTime,
+) -> Result<DailyKeyId, Error> {
+    let mut started = Vec::with_capacity(members.len());
+    for office in members.iter() {
+        started.push(office.start_committee_dkg(rng, certs, threshold, now)?);
+    }
+    let dealings: Vec<Vec<u8>> = started.iter().map(|s| s.dealing.as_bytes().to_vec()).collect();
+    let mut received = Vec::with_capacity(members.len());
+    for (s, office) in started.into_iter().zip(members.iter()) {
+        received.push(s.dkg.receive(office, &dealings)?);
+    }
+    let complaints: Vec<Vec<u8>> =
+        received.iter().flat_map(|r| r.complaints.iter().map(|c| c.as_bytes().to_vec())).collect();
+    let mut justifications: Vec<Vec<u8>> = Vec::new();
+    for (r, office) in received.iter().zip(members.iter()) {
+        justifications.extend(r.dkg.justify(office, &complaints)?.iter().map(|j| j.as_bytes().to_vec()));
+    }
+    let mut key_id = None;
+    for (r, office) in received.into_iter().zip(members.iter_mut()) {
+        let installed = r.dkg.finish(office, &complaints, &justifications)?;
+        if !installed.disqualified.is_empty() {
+            return Err("an honest committee member was disqualified".into());
+        }
+        key_id = Some(installed.daily_key_id);
+    }
+    key_id.ok_or_else(|| "an empty committee".into())
+}
+
+/// The tracing office's threshold round: it and the next `threshold − 1` committee members answer
+/// every request of `pending` (each co-office's policy: only the tracing office, only for this
+/// case), and the answers are verified and combined.
+#[allow(clippy::too_many_arguments)]
+fn threshold_round(
+    rng: &mut ChaCha20Rng,
+    offices: &[HealthOffice],
+    certs: &[HealthOfficeCertificate],
+    tracer: usize,
+    cfg: &Config,
+    mut pending: PendingOpening,
+    now: UnixTime,
+    authorization: &[u8],
+) -> Result<ThresholdOpened, Error> {
+    let members: Vec<usize> = std::iter::once(tracer)
+        .chain((0..cfg.committee).filter(|&i| i != tracer))
+        .take(usize::from(cfg.threshold))
+        .collect();
+    let tracing_office = offices[tracer].id();
+    let requests: Vec<PartialDecryptionRequest> = pending.requests().cloned().collect();
+    for request in &requests {
+        for &m in &members {
+            // A real policy would parse the authorization and check every enc against it.
+            let policy =
+                |r: &PartialDecryptionRequest| r.requester() == tracing_office && r.authorization() == authorization;
+            let answer = offices[m].answer_partial_decryption(rng, request.as_bytes(), &certs[tracer], now, policy)?;
+            pending.accept(request.daily_key_id(), answer.as_bytes())?;
+        }
+    }
+    Ok(pending.finish())
 }

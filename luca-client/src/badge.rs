@@ -80,13 +80,18 @@ impl BadgeOwner {
 /// serial ([`BadgeOwner::from_serial`], about a second) and seals `fields`
 /// ([`BadgeOwner::personalise`]). Upload the result; nothing is kept.
 ///
+/// The serial's text and the fields are checked (the fields capped, normalised and validated:
+/// [`ContactFields::normalized`]) before the second-long key derivation, so invalid input fails at once.
+///
 /// # Errors
-/// As [`BadgeOwner::from_serial`] and [`BadgeOwner::personalise`].
+/// As [`BadgeOwner::from_serial`] and [`BadgeOwner::personalise`]: an invalid serial first, then an invalid field.
 pub fn personalise_badge<R: CryptoRng>(
     rng: &mut R,
     serial_text: &str,
     fields: &ContactFields,
     now: UnixTime,
 ) -> Result<ContactData, ClientError> {
+    BadgeSerial::parse(serial_text)?;
+    fields.normalized()?;
     BadgeOwner::from_serial(serial_text)?.personalise(rng, fields, now)
 }

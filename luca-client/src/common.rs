@@ -5,14 +5,14 @@ use luca_protocol::keys::EncryptionPublicKey;
 use luca_protocol::messages::checkin_record::{CheckInRecord, InnerRecord};
 use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr, QrFlags};
 use luca_protocol::secrets::DataSecret;
-use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
+use luca_protocol::signed::daily_key_announcement::AnnouncedDailyKey;
 use luca_protocol::time::{UnixMinute, UnixTime};
 use rand_core::CryptoRng;
 
 use crate::error::ClientError;
 
 /// The daily key id of `daily_key` if it is a daily key (not a badge key) in use at `now`.
-pub(crate) fn usable_daily_key(daily_key: &DailyKeyAnnouncement, now: UnixTime) -> Result<DailyKeyId, ClientError> {
+pub(crate) fn usable_daily_key(daily_key: &impl AnnouncedDailyKey, now: UnixTime) -> Result<DailyKeyId, ClientError> {
     let key_id = daily_key.daily_key_id().ok_or(ClientError::DailyKeyNotValid)?;
     if !daily_key.is_in_use_at(now) {
         return Err(ClientError::DailyKeyNotValid);
@@ -25,7 +25,7 @@ pub(crate) fn usable_daily_key(daily_key: &DailyKeyAnnouncement, now: UnixTime) 
 pub(crate) fn seal_qr<R: CryptoRng>(
     rng: &mut R,
     key_id: DailyKeyId,
-    daily_key: &DailyKeyAnnouncement,
+    daily_key: &impl AnnouncedDailyKey,
     device: DeviceType,
     minute: UnixMinute,
     trace_id: TraceId,

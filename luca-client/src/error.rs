@@ -108,33 +108,6 @@ impl From<RenderError> for ClientError {
     }
 }
 
-/// Why exported state bytes could not be imported.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StateError {
-    /// The bytes are not a well-formed state of this version: the size cap, strict
-    /// deterministic CBOR, the version, the arity, a field's type, length or range.
-    #[error("malformed state: {0}")]
-    Malformed(DecodeError),
-    /// The bytes are the state of another role object (e.g. not a guest).
-    #[error("state of another type")]
-    WrongType,
-}
-
-impl StateError {
-    /// Stable snake-case name of the error: the [`DecodeError::kind`] of a
-    /// malformed state (`too_long`, `non_canonical`, `unsupported_version`, …),
-    /// `wrong_state_type` otherwise.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Malformed(e) => e.kind(),
-            Self::WrongType => "wrong_state_type",
-        }
-    }
-}
-
-impl From<DecodeError> for StateError {
-    fn from(e: DecodeError) -> Self {
-        Self::Malformed(e)
-    }
-}
+/// Why exported state bytes could not be imported: the state error of every role, from
+/// [`luca_protocol::state`] (the same type as `luca_venue::StateError` and `luca_healthoffice::StateError`).
+pub use luca_protocol::state::StateError;

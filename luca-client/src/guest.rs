@@ -15,7 +15,7 @@ use luca_protocol::messages::notification_list::NotificationList;
 use luca_protocol::qr::guest::{DeviceType, GuestCheckInQr};
 use luca_protocol::qr::render;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
-use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
+use luca_protocol::signed::daily_key_announcement::AnnouncedDailyKey;
 use luca_protocol::signed::registrar_certificate::RegistrarCertificate;
 use luca_protocol::time::{MINUTES_PER_DAY, UnixMinute, UnixTime, UtcDay};
 use rand_core::CryptoRng;
@@ -224,7 +224,7 @@ impl Guest {
     fn seal_code<R: CryptoRng>(
         &self,
         rng: &mut R,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         now: UnixTime,
     ) -> Result<(Pending, GuestCheckInQr), ClientError> {
         let key_id = usable_daily_key(daily_key, now)?;
@@ -244,7 +244,7 @@ impl Guest {
     pub fn check_in_code<R: CryptoRng>(
         &mut self,
         rng: &mut R,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         now: UnixTime,
     ) -> Result<CheckInCode, ClientError> {
         let (pending, qr) = self.seal_code(rng, daily_key, now)?;
@@ -266,7 +266,7 @@ impl Guest {
         &mut self,
         rng: &mut R,
         venue: &VerifiedVenue,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         now: UnixTime,
     ) -> Result<SelfCheckIn, ClientError> {
         if !venue.descriptor().is_valid_at(now) {
@@ -290,7 +290,7 @@ impl Guest {
         &mut self,
         rng: &mut R,
         meeting: &VerifiedMeeting,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         guest_name: &str,
         now: UnixTime,
     ) -> Result<SelfCheckIn, ClientError> {
@@ -308,7 +308,7 @@ impl Guest {
         venue_id: VenueId,
         venue_key: &EncryptionPublicKey,
         content: Option<AdditionalDataContent>,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         now: UnixTime,
     ) -> Result<SelfCheckIn, ClientError> {
         let (pending, qr) = self.seal_code(rng, daily_key, now)?;
@@ -363,7 +363,7 @@ impl Guest {
     pub fn share_history<R: CryptoRng>(
         &self,
         rng: &mut R,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         now: UnixTime,
     ) -> Result<HistoryShare, ClientError> {
         let key_id = usable_daily_key(daily_key, now)?;

@@ -115,7 +115,6 @@
 //! ```
 
 mod badge;
-mod cbor;
 mod common;
 mod error;
 mod guest;

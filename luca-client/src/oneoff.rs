@@ -7,7 +7,7 @@ use luca_protocol::messages::checkin_record::CheckInRecord;
 use luca_protocol::messages::contact_data::{ContactData, ContactFields};
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
-use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
+use luca_protocol::signed::daily_key_announcement::AnnouncedDailyKey;
 use luca_protocol::time::UnixTime;
 use rand_core::CryptoRng;
 
@@ -70,7 +70,7 @@ impl OneOffGuest {
     pub fn check_in<R: CryptoRng>(
         rng: &mut R,
         fields: &ContactFields,
-        daily_key: &DailyKeyAnnouncement,
+        daily_key: &impl AnnouncedDailyKey,
         venue: impl Into<CheckInTarget>,
         now: UnixTime,
     ) -> Result<OneOffCheckIn, ClientError> {

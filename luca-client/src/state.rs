@@ -1,43 +1,56 @@
-//! Export and import of the guest's state.
+//! Export and import of the guest's state, through the state codec of `luca-protocol`.
 
 use std::collections::BTreeMap;
 
-use ciborium::Value;
 use luca_protocol::derive;
-use luca_protocol::error::DecodeError;
 use luca_protocol::ids::{TraceId, UserId, VenueId};
 use luca_protocol::keys::GuestSigningKey;
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::secrets::{DailyTracingSecret, DataSecret};
+use luca_protocol::state::{Header, StateKey, StateReader, StateSpec, StateWriter};
 use luca_protocol::time::{UnixMinute, UtcDay};
+use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::cbor::{self, Reader};
 use crate::error::StateError;
 use crate::guest::{CheckInEntry, Guest, MAX_CHECK_INS, MAX_TRACING_DAYS};
 
 /// Version of the exported guest state.
 pub const STATE_VERSION: u64 = 1;
-/// Type tag of the exported guest state.
-const GUEST_TAG: &str = "luca-client/guest";
 /// Size cap of an exported guest state, in bytes (2 MiB; a full history is about 1.95 MB).
 pub const MAX_STATE_LEN: usize = 2 * 1024 * 1024;
-const ARITY: usize = 8;
-const MAX_DEPTH: usize = 3;
-/// Upper bound of one encoded tracing-secret or check-in entry.
-const ENTRY_BOUND: usize = 48;
 
-fn bytes(b: &[u8]) -> Value {
-    Value::Bytes(b.to_vec())
-}
-
-fn uint(n: u64) -> Value {
-    Value::Integer(n.into())
-}
+/// The guest state: version first (the layout version 1 was written in), 8 items.
+const GUEST_STATE: StateSpec = StateSpec {
+    state_type: "luca-client/guest",
+    version: STATE_VERSION,
+    header: Header::VersionFirst,
+    arity: 8,
+    max_len: MAX_STATE_LEN,
+};
 
 impl Guest {
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        GUEST_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&GUEST_STATE.open(key, bytes)?)
+    }
+
     /// Exports the guest's state: deterministic CBOR, versioned, at most
-    /// [`MAX_STATE_LEN`] bytes:
+    /// [`MAX_STATE_LEN`] bytes, written by [`luca_protocol::state`]:
     ///
     /// ```cddl
     /// guest-state = [                      ; deterministic CBOR, at most MAX_STATE_LEN bytes, nesting depth 3
@@ -61,81 +74,67 @@ impl Guest {
     /// they are encrypted at rest (platform keystore, …) is the embedder's choice;
     /// the buffer wipes itself when dropped.
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
-        let secrets = self
-            .tracing_secrets
-            .iter()
-            .map(|(day, s)| Value::Array(vec![uint(u64::from(day.0)), bytes(s.expose_secret())]))
-            .collect();
-        let check_ins = self
-            .check_ins
-            .values()
-            .map(|e| {
-                Value::Array(vec![
-                    uint(u64::from(e.minute.0)),
-                    bytes(e.trace_id.as_bytes()),
-                    e.venue_id.map_or(Value::Null, |v| bytes(v.as_bytes())),
-                ])
+        let mut w = StateWriter::new(&GUEST_STATE);
+        w.bytes(self.user_id.as_bytes())
+            .bytes(self.data_secret.expose_secret())
+            .bytes(self.signing_key.to_bytes().as_slice())
+            .uint(u64::from(self.device.code()))
+            .array(|w| {
+                for (day, secret) in &self.tracing_secrets {
+                    w.array(|w| {
+                        w.uint(u64::from(day.0)).bytes(secret.expose_secret());
+                    });
+                }
             })
-            .collect();
-        let value = Value::Array(vec![
-            uint(STATE_VERSION),
-            Value::Text(GUEST_TAG.to_owned()),
-            bytes(self.user_id.as_bytes()),
-            bytes(self.data_secret.expose_secret()),
-            bytes(self.signing_key.to_bytes().as_slice()),
-            uint(u64::from(self.device.code())),
-            Value::Array(secrets),
-            Value::Array(check_ins),
-        ]);
-        let entries = self.tracing_secrets.len().saturating_add(self.check_ins.len());
-        cbor::encode_secret(value, entries.saturating_mul(ENTRY_BOUND).saturating_add(256))
+            .array(|w| {
+                for e in self.check_ins.values() {
+                    w.array(|w| {
+                        w.uint(u64::from(e.minute.0))
+                            .bytes(e.trace_id.as_bytes())
+                            .opt_bytes(e.venue_id.as_ref().map(|v| v.as_bytes().as_slice()));
+                    });
+                }
+            });
+        w.finish()
     }
 
     /// Imports a state made by [`export_state`](Self::export_state).
     ///
-    /// Decoding is strict, in this order: size cap ([`MAX_STATE_LEN`],
-    /// `too_long`), deterministic CBOR of nesting depth ≤ 3 without trailing
-    /// bytes, version 1 (`unsupported_version`), 8 items (`wrong_arity`), the
-    /// type tag ([`StateError::WrongType`]), then every field's type, length
-    /// and range, the list caps (`too_many_items`), strictly ascending days and
-    /// minutes, and each check-in's trace id against its day's tracing secret
-    /// (`invalid_field`).
+    /// Decoding is strict ([`luca_protocol::state`]), in this order: size cap
+    /// ([`MAX_STATE_LEN`], `too_long`), deterministic CBOR of nesting depth ≤ 3
+    /// without trailing bytes or maps, the state type `"luca-client/guest"`
+    /// (`wrong_state_type`), version 1 (`unsupported_version`), 8 items
+    /// (`wrong_arity`), then every field's type, length and range, the list
+    /// caps (`too_many_items`), strictly ascending days and minutes, and each
+    /// check-in's trace id against its day's tracing secret (`invalid_field`).
     ///
     /// # Errors
-    /// [`StateError::Malformed`] with the first rule violated, or [`StateError::WrongType`].
+    /// The [`StateError`] of the first rule violated.
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let value = cbor::decode(bytes, MAX_STATE_LEN, MAX_DEPTH)?;
-        let mut r = Reader::open_versioned(value, "guest_state", STATE_VERSION, ARITY)?;
-        if !r.tag(GUEST_TAG)? {
-            return Err(StateError::WrongType);
-        }
+        let mut r = StateReader::open(bytes, &GUEST_STATE)?;
         let user_id = UserId::from_array(*r.fixed::<16>("user_id")?);
-        let data_secret = DataSecret::from_slice(r.fixed::<16>("data_secret")?.as_slice())?;
+        let data_secret = DataSecret::from_slice(r.fixed::<16>("data_secret")?.as_slice())
+            .map_err(|_| StateError::InvalidField { field: "data_secret" })?;
         let signing_key = GuestSigningKey::from_slice(r.fixed::<32>("signing_key")?.as_slice())
-            .map_err(|_| DecodeError::InvalidField { field: "signing_key" })?;
+            .map_err(|_| StateError::InvalidField { field: "signing_key" })?;
         let device = u8::try_from(r.uint("device_type")?)
             .ok()
             .and_then(DeviceType::from_code)
-            .ok_or(DecodeError::InvalidField { field: "device_type" })?;
+            .ok_or(StateError::InvalidField { field: "device_type" })?;
 
-        let mut list = r.list("tracing_secrets", MAX_TRACING_DAYS)?;
         let mut tracing_secrets: BTreeMap<UtcDay, DailyTracingSecret> = BTreeMap::new();
-        while list.remaining() > 0 {
-            let mut item = Reader::open(list.next()?, "tracing_secrets")?;
-            item.expect_len(2)?;
+        for mut item in r.list("tracing_secrets", MAX_TRACING_DAYS, 2)? {
             let day = UtcDay(item.u32("day")?);
-            let secret = DailyTracingSecret::from_slice(item.fixed::<32>("tracing_secret")?.as_slice())?;
+            let secret = DailyTracingSecret::from_slice(item.fixed::<32>("tracing_secret")?.as_slice())
+                .map_err(|_| StateError::InvalidField { field: "tracing_secret" })?;
             if tracing_secrets.last_key_value().is_some_and(|(prev, _)| *prev >= day) {
-                return Err(DecodeError::InvalidField { field: "tracing_secrets" }.into());
+                return Err(StateError::InvalidField { field: "tracing_secrets" });
             }
             tracing_secrets.insert(day, secret);
         }
 
-        let mut list = r.list("check_ins", MAX_CHECK_INS)?;
         let mut check_ins: BTreeMap<UnixMinute, CheckInEntry> = BTreeMap::new();
-        while list.remaining() > 0 {
-            let mut item = Reader::open(list.next()?, "check_ins")?;
-            item.expect_len(3)?;
+        for mut item in r.list("check_ins", MAX_CHECK_INS, 3)? {
             let minute = UnixMinute(item.u32("minute")?);
             let trace_id = TraceId::from_array(*item.fixed::<16>("trace_id")?);
             let venue_id = item.opt_fixed::<16>("venue_id")?.map(|v| VenueId::from_array(*v));
@@ -144,7 +143,7 @@ impl Guest {
                 .get(&minute.day())
                 .is_some_and(|s| derive::guest_trace_id(s, &user_id, minute) == trace_id);
             if !ordered || !own {
-                return Err(DecodeError::InvalidField { field: "check_ins" }.into());
+                return Err(StateError::InvalidField { field: "check_ins" });
             }
             check_ins.insert(minute, CheckInEntry { trace_id, minute, venue_id });
         }

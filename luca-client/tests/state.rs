@@ -15,7 +15,6 @@ mod common;
 use ciborium::Value;
 use common::{NOW, World};
 use luca_client::{Guest, MAX_STATE_LEN, StateError};
-use luca_protocol::error::DecodeError;
 use luca_protocol::time::UnixMinute;
 
 /// A guest with check-ins on three days, one of them at a venue.
@@ -52,11 +51,8 @@ fn with_item(bytes: &[u8], index: usize, value: Value) -> Vec<u8> {
     encode(&Value::Array(it))
 }
 
-fn malformed(bytes: &[u8]) -> DecodeError {
-    match Guest::import_state(bytes).unwrap_err() {
-        StateError::Malformed(e) => e,
-        other => panic!("expected a malformed state, got {other:?}"),
-    }
+fn malformed(bytes: &[u8]) -> StateError {
+    Guest::import_state(bytes).unwrap_err()
 }
 
 #[test]
@@ -99,48 +95,52 @@ fn decode_size_cap_and_cbor_rules() {
     let mut w = World::new(31);
     let bytes = guest_with_history(&mut w).export_state().to_vec();
     let big = vec![0u8; MAX_STATE_LEN + 1];
-    assert_eq!(malformed(&big), DecodeError::TooLong { max: MAX_STATE_LEN, got: MAX_STATE_LEN + 1 });
-    assert_eq!(malformed(&[]), DecodeError::Truncated);
-    assert_eq!(malformed(&bytes[..bytes.len() - 1]), DecodeError::Truncated);
+    assert_eq!(malformed(&big), StateError::TooLong { max: MAX_STATE_LEN, got: MAX_STATE_LEN + 1 });
+    assert_eq!(malformed(&[]), StateError::Truncated);
+    assert_eq!(malformed(&bytes[..bytes.len() - 1]), StateError::Truncated);
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert_eq!(malformed(&trailing), DecodeError::TrailingBytes);
-    assert_eq!(malformed(&[0xff]), DecodeError::MalformedCbor);
+    assert_eq!(malformed(&trailing), StateError::TrailingBytes);
+    assert_eq!(malformed(&[0xff]), StateError::MalformedCbor);
     // Non-canonical: the version 1 as a two-byte integer.
     let mut long_int = bytes.clone();
     long_int.splice(1..2, [0x18, 0x01]);
-    assert_eq!(malformed(&long_int), DecodeError::NonCanonical);
+    assert_eq!(malformed(&long_int), StateError::NonCanonical);
     // Non-canonical: an indefinite-length outer array.
     let mut indefinite = vec![0x9f];
     indefinite.extend_from_slice(&bytes[1..]);
     indefinite.push(0xff);
-    assert_eq!(malformed(&indefinite), DecodeError::NonCanonical);
+    assert_eq!(malformed(&indefinite), StateError::NonCanonical);
     // A map or a float anywhere is refused.
-    assert_eq!(malformed(&with_item(&bytes, 5, Value::Float(1.0))), DecodeError::NonCanonical);
-    assert_eq!(malformed(&with_item(&bytes, 5, Value::Map(vec![]))), DecodeError::NonCanonical);
+    assert_eq!(malformed(&with_item(&bytes, 5, Value::Float(1.0))), StateError::NonCanonical);
+    assert_eq!(malformed(&with_item(&bytes, 5, Value::Map(vec![]))), StateError::NonCanonical);
     // Nesting deeper than 3.
     let deep = with_item(&bytes, 7, Value::Array(vec![Value::Array(vec![Value::Array(vec![])])]));
-    assert_eq!(malformed(&deep), DecodeError::NestingTooDeep);
+    assert_eq!(malformed(&deep), StateError::NestingTooDeep);
 }
 
 #[test]
 fn decode_version_arity_and_type() {
     let mut w = World::new(32);
     let bytes = guest_with_history(&mut w).export_state().to_vec();
-    assert_eq!(malformed(&with_item(&bytes, 0, Value::Integer(2.into()))), DecodeError::UnsupportedVersion { got: 2 });
+    assert_eq!(malformed(&with_item(&bytes, 0, Value::Integer(2.into()))), StateError::UnsupportedVersion { got: 2 });
     let mut short = items(&bytes);
     short.pop();
     assert_eq!(
         malformed(&encode(&Value::Array(short))),
-        DecodeError::WrongArity { field: "guest_state", expected: 8, got: 7 }
+        StateError::WrongArity { field: "state", expected: 8, got: 7 }
     );
-    assert_eq!(malformed(&encode(&Value::Integer(1.into()))), DecodeError::UnexpectedType { field: "guest_state" });
+    // Not an array, another state type, no state type: wrong_state_type, checked before the version.
+    assert_eq!(malformed(&encode(&Value::Integer(1.into()))), StateError::WrongStateType);
     let other = with_item(&bytes, 1, Value::Text("luca-venue/venue".into()));
-    assert_eq!(Guest::import_state(&other).unwrap_err(), StateError::WrongType);
-    assert_eq!(StateError::WrongType.kind(), "wrong_state_type");
+    assert_eq!(Guest::import_state(&other).unwrap_err(), StateError::WrongStateType);
+    assert_eq!(StateError::WrongStateType.kind(), "wrong_state_type");
+    assert_eq!(malformed(&with_item(&bytes, 1, Value::Integer(0.into()))), StateError::WrongStateType);
+    let other_and_newer = with_item(&other, 0, Value::Integer(2.into()));
+    assert_eq!(malformed(&other_and_newer), StateError::WrongStateType);
     assert_eq!(
-        malformed(&with_item(&bytes, 1, Value::Integer(0.into()))),
-        DecodeError::UnexpectedType { field: "type" }
+        malformed(&with_item(&bytes, 0, Value::Text("1".into()))),
+        StateError::UnexpectedType { field: "version" }
     );
 }
 
@@ -148,17 +148,17 @@ fn decode_version_arity_and_type() {
 fn decode_field_rules() {
     let mut w = World::new(33);
     let bytes = guest_with_history(&mut w).export_state().to_vec();
-    let cases: Vec<(usize, Value, DecodeError)> = vec![
-        (2, Value::Bytes(vec![0; 15]), DecodeError::WrongLength { field: "user_id", expected: 16, got: 15 }),
-        (2, Value::Text("x".into()), DecodeError::UnexpectedType { field: "user_id" }),
-        (3, Value::Bytes(vec![0; 17]), DecodeError::WrongLength { field: "data_secret", expected: 16, got: 17 }),
-        (4, Value::Bytes(vec![0; 32]), DecodeError::InvalidField { field: "signing_key" }),
-        (4, Value::Bytes(vec![0xff; 32]), DecodeError::InvalidField { field: "signing_key" }),
-        (5, Value::Integer(4.into()), DecodeError::InvalidField { field: "device_type" }),
-        (5, Value::Integer(256.into()), DecodeError::InvalidField { field: "device_type" }),
-        (5, Value::Integer((-1).into()), DecodeError::InvalidField { field: "device_type" }),
-        (6, Value::Null, DecodeError::UnexpectedType { field: "tracing_secrets" }),
-        (7, Value::Bytes(vec![]), DecodeError::UnexpectedType { field: "check_ins" }),
+    let cases: Vec<(usize, Value, StateError)> = vec![
+        (2, Value::Bytes(vec![0; 15]), StateError::WrongLength { field: "user_id", expected: 16, got: 15 }),
+        (2, Value::Text("x".into()), StateError::UnexpectedType { field: "user_id" }),
+        (3, Value::Bytes(vec![0; 17]), StateError::WrongLength { field: "data_secret", expected: 16, got: 17 }),
+        (4, Value::Bytes(vec![0; 32]), StateError::InvalidField { field: "signing_key" }),
+        (4, Value::Bytes(vec![0xff; 32]), StateError::InvalidField { field: "signing_key" }),
+        (5, Value::Integer(4.into()), StateError::InvalidField { field: "device_type" }),
+        (5, Value::Integer(256.into()), StateError::InvalidField { field: "device_type" }),
+        (5, Value::Integer((-1).into()), StateError::InvalidField { field: "device_type" }),
+        (6, Value::Null, StateError::UnexpectedType { field: "tracing_secrets" }),
+        (7, Value::Bytes(vec![]), StateError::UnexpectedType { field: "check_ins" }),
     ];
     for (index, value, expected) in cases {
         assert_eq!(malformed(&with_item(&bytes, index, value.clone())), expected, "item {index} = {value:?}");
@@ -178,35 +178,35 @@ fn decode_tracing_secret_rules() {
     let swapped = vec![secrets[1].clone(), secrets[0].clone(), secrets[2].clone()];
     assert_eq!(
         malformed(&with_item(&bytes, 6, Value::Array(swapped))),
-        DecodeError::InvalidField { field: "tracing_secrets" }
+        StateError::InvalidField { field: "tracing_secrets" }
     );
     // A duplicate day.
     let dup = vec![secrets[0].clone(), secrets[0].clone(), secrets[1].clone(), secrets[2].clone()];
     assert_eq!(
         malformed(&with_item(&bytes, 6, Value::Array(dup))),
-        DecodeError::InvalidField { field: "tracing_secrets" }
+        StateError::InvalidField { field: "tracing_secrets" }
     );
     // Entry shape.
     let entry = |v: Value| with_item(&bytes, 6, Value::Array(vec![v]));
     assert_eq!(
         malformed(&entry(Value::Array(vec![Value::Integer(1.into())]))),
-        DecodeError::WrongArity { field: "tracing_secrets", expected: 2, got: 1 }
+        StateError::WrongArity { field: "tracing_secrets", expected: 2, got: 1 }
     );
     assert_eq!(
         malformed(&entry(Value::Array(vec![Value::Integer(1.into()), Value::Bytes(vec![0; 31])]))),
-        DecodeError::WrongLength { field: "tracing_secret", expected: 32, got: 31 }
+        StateError::WrongLength { field: "tracing_secret", expected: 32, got: 31 }
     );
     assert_eq!(
         malformed(&entry(Value::Array(vec![Value::Integer((1u64 << 32).into()), Value::Bytes(vec![0; 32])]))),
-        DecodeError::InvalidField { field: "day" }
+        StateError::InvalidField { field: "day" }
     );
-    assert_eq!(malformed(&entry(Value::Integer(1.into()))), DecodeError::UnexpectedType { field: "tracing_secrets" });
+    assert_eq!(malformed(&entry(Value::Integer(1.into()))), StateError::UnexpectedType { field: "tracing_secrets" });
     // Too many days.
     let many: Vec<Value> =
         (0..33u32).map(|d| Value::Array(vec![Value::Integer(d.into()), Value::Bytes(vec![1; 32])])).collect();
     assert_eq!(
         malformed(&with_item(&bytes, 6, Value::Array(many))),
-        DecodeError::TooManyItems { field: "tracing_secrets", max: 32 }
+        StateError::TooManyItems { field: "tracing_secrets", max: 32 }
     );
 }
 
@@ -220,7 +220,7 @@ fn decode_check_in_rules() {
         _ => panic!(),
     };
     let set = |list: Vec<Value>| with_item(&bytes, 7, Value::Array(list));
-    let field = DecodeError::InvalidField { field: "check_ins" };
+    let field = StateError::InvalidField { field: "check_ins" };
     // Out of order, duplicated.
     let mut swapped = check_ins.clone();
     swapped.swap(0, 1);
@@ -246,15 +246,15 @@ fn decode_check_in_rules() {
     let good = first.trace_id.as_bytes().to_vec();
     assert_eq!(
         malformed(&set(vec![entry(first.minute.0, good.clone(), Value::Bytes(vec![0; 15]))])),
-        DecodeError::WrongLength { field: "venue_id", expected: 16, got: 15 }
+        StateError::WrongLength { field: "venue_id", expected: 16, got: 15 }
     );
     assert_eq!(
         malformed(&set(vec![entry(first.minute.0, good[..15].to_vec(), Value::Null)])),
-        DecodeError::WrongLength { field: "trace_id", expected: 16, got: 15 }
+        StateError::WrongLength { field: "trace_id", expected: 16, got: 15 }
     );
     assert_eq!(
         malformed(&set(vec![Value::Array(vec![Value::Integer(first.minute.0.into()), Value::Bytes(good.clone())])])),
-        DecodeError::WrongArity { field: "check_ins", expected: 3, got: 2 }
+        StateError::WrongArity { field: "check_ins", expected: 3, got: 2 }
     );
     // The genuine single entry with a venue id is accepted.
     let ok = set(vec![entry(first.minute.0, good, Value::Bytes(vec![7; 16]))]);
@@ -309,7 +309,7 @@ fn a_full_history_fits_the_size_cap_and_one_more_check_in_does_not_import() {
     list.push(list[0].clone());
     assert_eq!(
         malformed(&with_item(&full, 7, Value::Array(list))),
-        DecodeError::TooManyItems { field: "check_ins", max: luca_client::MAX_CHECK_INS }
+        StateError::TooManyItems { field: "check_ins", max: luca_client::MAX_CHECK_INS }
     );
 }
 
@@ -329,4 +329,15 @@ fn a_guest_with_32_days_of_secrets_refuses_a_33rd_day() {
     guest.check_in_code(&mut w.rng, &today, NOW).unwrap();
     guest.purge(tomorrow.start());
     guest.check_in_code(&mut w.rng, &daily, tomorrow.start()).unwrap();
+}
+
+/// The state codec writes exactly what the former `ciborium` encoder wrote for the same tree (the exported
+/// bytes are unchanged by the move to `luca_protocol::state`).
+#[test]
+fn exported_bytes_are_the_ciborium_encoding() {
+    let mut w = World::new(38);
+    for guest in [guest_with_history(&mut w), w.guest()] {
+        let bytes = guest.export_state().to_vec();
+        assert_eq!(encode(&Value::Array(items(&bytes))), bytes);
+    }
 }

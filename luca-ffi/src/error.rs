@@ -79,6 +79,17 @@ pub enum LucaError {
         /// Description.
         message: String,
     },
+    /// A key committee operation failed (`luca_healthoffice::CommitteeError`: the threshold DKG, the
+    /// committee key signature, a partial-decryption answer): `refused_by_policy`, `not_on_committee`,
+    /// `too_few`, `policy_failed`, …; `invalid_state` when a step of a [`CommitteeDkg`](crate::CommitteeDkg) or a
+    /// threshold opening is called out of order or twice.
+    #[error("{kind}: {message}")]
+    Committee {
+        /// Stable kind.
+        kind: &'static str,
+        /// Description.
+        message: String,
+    },
     /// A trust anchor or registrar operation failed (`luca_healthoffice::authority::AuthorityError`).
     #[error("{kind}: {message}")]
     Authority {
@@ -87,7 +98,8 @@ pub enum LucaError {
         /// Description.
         message: String,
     },
-    /// Exported state bytes could not be imported (the role crates' `StateError`).
+    /// Exported state bytes could not be imported (`luca_protocol::state::StateError`, the `StateError` of
+    /// every role crate): `too_long`, `truncated`, `malformed_cbor`, `wrong_state_type`, `unsupported_version`, ….
     #[error("{kind}: {message}")]
     State {
         /// Stable kind.
@@ -124,12 +136,20 @@ impl LucaError {
             | Self::Meeting { kind, .. }
             | Self::Key { kind, .. }
             | Self::Tracing { kind, .. }
+            | Self::Committee { kind, .. }
             | Self::Authority { kind, .. }
             | Self::State { kind, .. }
             | Self::Render { kind, .. } => kind,
             Self::Randomness => "rng_unavailable",
             Self::Poisoned => "poisoned",
         }
+    }
+}
+
+impl LucaError {
+    /// A step called out of order or twice (kind `invalid_state`).
+    pub(crate) fn invalid_state(message: &str) -> Self {
+        Self::Committee { kind: "invalid_state", message: message.to_owned() }
     }
 }
 
@@ -150,15 +170,17 @@ from_kinded! {
     DecodeError => InvalidInput,
     VerifyError => Verification,
     luca_client::ClientError => Guest,
-    luca_client::StateError => State,
+    // The one state error of every role (`luca_client`, `luca_venue` and `luca_healthoffice` re-export it).
+    luca_protocol::state::StateError => State,
     luca_venue::ScanError => Scan,
     luca_venue::VenueError => Venue,
     luca_venue::MeetingError => Meeting,
-    luca_venue::StateError => State,
     luca_healthoffice::KeyError => Key,
     luca_healthoffice::TracingError => Tracing,
-    luca_healthoffice::StateError => State,
     luca_healthoffice::authority::AuthorityError => Authority,
+    luca_healthoffice::CommitteeError => Committee,
+    // A committee key announcement that does not verify (`too_few`, `expired`, …).
+    luca_protocol::threshold::ThresholdError => Verification,
     luca_protocol::tan::TanError => Tracing,
     luca_protocol::qr::render::RenderError => Render,
 }

@@ -9,7 +9,9 @@ use luca_protocol::time::{UnixMinute, UnixTime};
 use crate::error::LucaError;
 use crate::rng::os_rng;
 use crate::types::{ContactFields, DeviceType, Validity, lock};
-use crate::verified::{DailyKeyAnnouncement, NotificationList, RegistrarCertificate};
+use luca_protocol::signed::daily_key_announcement::AnnouncedDailyKey;
+
+use crate::verified::{CommitteeKeyAnnouncement, DailyKeyAnnouncement, NotificationList, RegistrarCertificate};
 
 /// A guest: its secrets (user id, data secret, signing key, one tracing secret per UTC day) and
 /// the check-ins it made. They leave the object only sealed inside messages and in
@@ -17,6 +19,36 @@ use crate::verified::{DailyKeyAnnouncement, NotificationList, RegistrarCertifica
 #[derive(Debug, uniffi::Object)]
 pub struct Guest {
     inner: Mutex<luca_client::Guest>,
+}
+
+impl Guest {
+    fn code(&self, daily_key: &impl AnnouncedDailyKey, now: u64) -> Result<CheckInCode, LucaError> {
+        let mut rng = os_rng()?;
+        let code = lock(&self.inner)?.check_in_code(&mut rng, daily_key, UnixTime(now))?;
+        Ok(CheckInCode {
+            text: code.text(),
+            svg: code.svg()?,
+            trace_id: code.trace_id.as_bytes().to_vec(),
+            minute: code.minute.0,
+        })
+    }
+
+    fn self_check_in_with(
+        &self,
+        venue: &luca_client::VerifiedVenue,
+        daily_key: &impl AnnouncedDailyKey,
+        now: u64,
+    ) -> Result<SelfCheckIn, LucaError> {
+        let mut rng = os_rng()?;
+        let c = lock(&self.inner)?.self_check_in(&mut rng, venue, daily_key, UnixTime(now))?;
+        Ok(SelfCheckIn::from_core(venue.venue_id(), &c))
+    }
+
+    fn share_history_with(&self, daily_key: &impl AnnouncedDailyKey, now: u64) -> Result<Vec<u8>, LucaError> {
+        let mut rng = os_rng()?;
+        let share = lock(&self.inner)?.share_history(&mut rng, daily_key, UnixTime(now))?;
+        Ok(share.to_bytes())
+    }
 }
 
 /// The result of [`register_guest`].
@@ -158,14 +190,19 @@ impl Guest {
     /// # Errors
     /// `Guest` (`daily_key_not_valid`, `storage_full`, `render`); `Randomness`; `Poisoned`.
     pub fn check_in_code(&self, daily_key: Arc<DailyKeyAnnouncement>, now: u64) -> Result<CheckInCode, LucaError> {
-        let mut rng = os_rng()?;
-        let code = lock(&self.inner)?.check_in_code(&mut rng, &daily_key.inner, UnixTime(now))?;
-        Ok(CheckInCode {
-            text: code.text(),
-            svg: code.svg()?,
-            trace_id: code.trace_id.as_bytes().to_vec(),
-            minute: code.minute.0,
-        })
+        self.code(&daily_key.inner, now)
+    }
+
+    /// As [`check_in_code`](Self::check_in_code), sealed to a threshold daily key announced by its committee.
+    ///
+    /// # Errors
+    /// As [`check_in_code`](Self::check_in_code).
+    pub fn check_in_code_committee(
+        &self,
+        daily_key: Arc<CommitteeKeyAnnouncement>,
+        now: u64,
+    ) -> Result<CheckInCode, LucaError> {
+        self.code(&daily_key.inner, now)
     }
 
     /// Self check-in at a registered venue scanned with [`ScannedVenue::scan`]: the guest plays the
@@ -184,9 +221,23 @@ impl Guest {
         let luca_client::ScannedVenue::Venue(v) = &venue.inner else {
             return Err(luca_client::ClientError::WrongKind.into());
         };
-        let mut rng = os_rng()?;
-        let c = lock(&self.inner)?.self_check_in(&mut rng, v, &daily_key.inner, UnixTime(now))?;
-        Ok(SelfCheckIn::from_core(v.venue_id(), &c))
+        self.self_check_in_with(v, &daily_key.inner, now)
+    }
+
+    /// As [`self_check_in`](Self::self_check_in), sealed to a threshold daily key announced by its committee.
+    ///
+    /// # Errors
+    /// As [`self_check_in`](Self::self_check_in).
+    pub fn self_check_in_committee(
+        &self,
+        venue: Arc<ScannedVenue>,
+        daily_key: Arc<CommitteeKeyAnnouncement>,
+        now: u64,
+    ) -> Result<SelfCheckIn, LucaError> {
+        let luca_client::ScannedVenue::Venue(v) = &venue.inner else {
+            return Err(luca_client::ClientError::WrongKind.into());
+        };
+        self.self_check_in_with(v, &daily_key.inner, now)
     }
 
     /// Check-in at a private meeting scanned with [`ScannedVenue::scan`]; `guest_name`
@@ -235,9 +286,20 @@ impl Guest {
     /// # Errors
     /// `Guest` (`daily_key_not_valid`, `nothing_to_share`); `Randomness`; `Poisoned`.
     pub fn share_history(&self, daily_key: Arc<DailyKeyAnnouncement>, now: u64) -> Result<Vec<u8>, LucaError> {
-        let mut rng = os_rng()?;
-        let share = lock(&self.inner)?.share_history(&mut rng, &daily_key.inner, UnixTime(now))?;
-        Ok(share.to_bytes())
+        self.share_history_with(&daily_key.inner, now)
+    }
+
+    /// As [`share_history`](Self::share_history), sealed to a threshold daily key announced by its
+    /// committee: `t` of its members open it together.
+    ///
+    /// # Errors
+    /// As [`share_history`](Self::share_history).
+    pub fn share_history_committee(
+        &self,
+        daily_key: Arc<CommitteeKeyAnnouncement>,
+        now: u64,
+    ) -> Result<Vec<u8>, LucaError> {
+        self.share_history_with(&daily_key.inner, now)
     }
 
     /// Matches a verified notification list against the guest's own check-ins, on the device:

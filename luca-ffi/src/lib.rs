@@ -10,8 +10,10 @@
 //! | guest app | [`register_guest`] → [`Guest`] (`check_in_code` → [`CheckInCode`] text and SVG, `self_check_in`, `check_in_private_meeting`, `checkout`, `share_history`, `check_notifications`, `purge`, `export_state` / `import_state`); [`ScannedVenue::scan`] for a printed venue QR |
 //! | scanner, venue owner | [`Venue`] (`registration_request`, `install_descriptor`, `printed_qr_url`, `scanner`, `answer_tracing_request`); [`Scanner`] (`add_daily_key`, `scan` → [`ScanResult`] or the rejection's kind); [`PrivateMeetingHost`] |
 //! | health office | [`HealthOffice`] (`certificate_request`, `install_certificate`, `rotate_daily_key`, `import_key_share`, `open_history_share` → [`OpenedHistory`] → `match_check_ins`, `request_tracing` → [`TracingRequest`], `open_consent_response` → [`ConsentedCheckIn`]s, `decrypt_contact` → [`Contact`], `notification_list`); [`contacts_to_csv`], [`contacts_to_json`]; [`normalize_tan`] |
+//! | key committee member (threshold daily keys, PROTOCOL.md §13) | [`HealthOffice`] `start_committee_dkg` → [`CommitteeDkg`] (`dealing`, `receive`, `justify`, `finish`), `sign_committee_key` → [`CommitteeKeyDraft`] (`assemble` t signatures), `answer_partial_decryption` under a [`PartialDecryptionPolicy`] (callback interface); guests' `…_committee` methods and [`Scanner`]'s `add_committee_key` take a [`CommitteeKeyAnnouncement`] |
+//! | tracing office (threshold) | [`HealthOffice`] `threshold_opening` → [`ThresholdOpening`] (`add_consent_response`, `add_history_share`, `request_partials`) → [`PendingOpening`] (`requests`, `accept`, `finish` → [`ThresholdOpened`]) |
 //! | operator (tests, simulations) | [`TrustAnchor`], [`Registrar`], [`generate_tan`] |
-//! | verified public objects | [`HealthOfficeCertificate`], [`RegistrarCertificate`], [`DailyKeyAnnouncement`], [`NotificationList`]: made only by verifying bytes, or by the role object that issued them |
+//! | verified public objects | [`HealthOfficeCertificate`], [`RegistrarCertificate`], [`DailyKeyAnnouncement`], [`CommitteeKeyAnnouncement`], [`NotificationList`]: made only by verifying bytes, or by the role object that issued them |
 //!
 //! ## Boundary rules
 //!
@@ -67,6 +69,7 @@
 //! a whole check-in and trace through it.
 
 mod authority;
+mod committee;
 mod error;
 mod guest;
 mod office;
@@ -79,6 +82,11 @@ use luca_protocol::qr::render;
 use luca_protocol::tan::Tan;
 
 pub use authority::{Registrar, RegistrarRequest, TrustAnchor};
+pub use committee::{
+    CommitteeDkg, CommitteeKeyDraft, CommitteeKeyInstalled, CommitteeKeySigning, CommitteeSignature,
+    DisqualifiedDealer, DkgComplaints, OpenedHistoryResult, PartialDecryptionPolicy, PartialDecryptionRequestInfo,
+    PartialRequest, PendingOpening, PolicyError, RejectedDealing, ThresholdOpened, ThresholdOpening,
+};
 pub use error::LucaError;
 pub use guest::{
     CheckInCode, CheckInEntry, Guest, GuestRegistration, NotificationMatch, ScannedVenue, SelfCheckIn, VenueKind,
@@ -94,7 +102,9 @@ pub use venue::{
     ConsentAnswer, MeetingGuest, PrivateMeetingHost, RecordFailure, ScanResult, Scanner, Venue,
     VenueRegistrationRequest,
 };
-pub use verified::{DailyKeyAnnouncement, HealthOfficeCertificate, NotificationList, RegistrarCertificate};
+pub use verified::{
+    CommitteeKeyAnnouncement, DailyKeyAnnouncement, HealthOfficeCertificate, NotificationList, RegistrarCertificate,
+};
 
 uniffi::setup_scaffolding!();
 

@@ -115,6 +115,26 @@ pub struct OpenedConsent {
     pub unreadable: Vec<UnreadableCheckIn>,
 }
 
+impl OpenedConsent {
+    pub(crate) fn from_core(opened: luca_healthoffice::OpenedConsent) -> Self {
+        Self {
+            venue_id: opened.venue_id.as_bytes().to_vec(),
+            request_id: opened.request_id.as_bytes().to_vec(),
+            unreadable: opened
+                .unreadable
+                .iter()
+                .map(|u| UnreadableCheckIn {
+                    trace_id: u.trace_id.as_bytes().to_vec(),
+                    minute: u.minute.0,
+                    source: CheckInSource::from_core(u.source),
+                    kind: u.error.kind().to_owned(),
+                })
+                .collect(),
+            check_ins: opened.check_ins.into_iter().map(|c| Arc::new(ConsentedCheckIn { inner: c })).collect(),
+        }
+    }
+}
+
 /// A traced contact: decrypted, verified contact data and where and when it checked in. Every
 /// text field is attacker-controlled: export with [`contacts_to_csv`] / [`contacts_to_json`].
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
@@ -188,7 +208,7 @@ pub fn contacts_to_csv(contacts: Vec<Contact>) -> Result<String, LucaError> {
 /// A health office: master keys, certificate, daily keys; the tracing flow.
 #[derive(Debug, uniffi::Object)]
 pub struct HealthOffice {
-    inner: Mutex<luca_healthoffice::HealthOffice>,
+    pub(crate) inner: Mutex<luca_healthoffice::HealthOffice>,
 }
 
 #[uniffi::export]
@@ -352,21 +372,7 @@ impl HealthOffice {
         request: Arc<TracingRequest>,
     ) -> Result<OpenedConsent, LucaError> {
         let opened = lock(&self.inner)?.open_consent_response(&response, &request.inner)?;
-        Ok(OpenedConsent {
-            venue_id: opened.venue_id.as_bytes().to_vec(),
-            request_id: opened.request_id.as_bytes().to_vec(),
-            unreadable: opened
-                .unreadable
-                .iter()
-                .map(|u| UnreadableCheckIn {
-                    trace_id: u.trace_id.as_bytes().to_vec(),
-                    minute: u.minute.0,
-                    source: CheckInSource::from_core(u.source),
-                    kind: u.error.kind().to_owned(),
-                })
-                .collect(),
-            check_ins: opened.check_ins.into_iter().map(|c| Arc::new(ConsentedCheckIn { inner: c })).collect(),
-        })
+        Ok(OpenedConsent::from_core(opened))
     }
 
     /// Decrypts and verifies `contact_data` (as the server stores it under the check-in's user id)
@@ -428,7 +434,7 @@ pub struct HistoryMatch {
 /// stay inside.
 #[derive(Debug, uniffi::Object)]
 pub struct OpenedHistory {
-    inner: OpenedHistoryShare,
+    pub(crate) inner: OpenedHistoryShare,
 }
 
 #[uniffi::export]
@@ -462,7 +468,7 @@ impl OpenedHistory {
 /// keep the object to open the venue's consent response.
 #[derive(Debug, uniffi::Object)]
 pub struct TracingRequest {
-    inner: tracing_request::TracingRequest,
+    pub(crate) inner: tracing_request::TracingRequest,
 }
 
 #[uniffi::export]

@@ -1,26 +1,18 @@
 //! Randomness for the FFI objects.
 //!
-//! The role crates take any infallible `rand_core::CryptoRng`. getrandom 0.4's
-//! `SysRng` (the successor of rand_core's `OsRng`) is fallible, and its
-//! infallible adapter `UnwrapErr` panics when the operating system's generator
-//! fails. So that no call can panic for that reason, every call that needs
-//! randomness draws a 256-bit seed from the operating system with
-//! [`getrandom::fill`] — failing with [`LucaError::Randomness`] before anything
-//! is done — and runs on a ChaCha20 stream keyed with it, used for that one call
-//! and dropped with it (the construction of `rand`'s `ThreadRng`, without the
-//! long-lived state).
+//! The role crates take any infallible `rand_core::CryptoRng`. Every call that
+//! needs randomness draws a fresh generator from
+//! [`luca_protocol::rng::system()`] — ChaCha20 keyed with 256 bits from the
+//! operating system, failing with [`LucaError::Randomness`] before anything is
+//! done rather than panicking — used for that one call and dropped with it.
 
-use rand_chacha::ChaCha20Rng;
-use rand_core::SeedableRng;
-use zeroize::Zeroizing;
+use luca_protocol::rng::SystemRng;
 
 use crate::error::LucaError;
 
 /// A CSPRNG for one call, keyed from the operating system's generator.
-pub(crate) fn os_rng() -> Result<ChaCha20Rng, LucaError> {
-    let mut seed = Zeroizing::new([0u8; 32]);
-    getrandom::fill(seed.as_mut_slice()).map_err(|_| LucaError::Randomness)?;
-    Ok(ChaCha20Rng::from_seed(*seed))
+pub(crate) fn os_rng() -> Result<SystemRng, LucaError> {
+    luca_protocol::rng::system().map_err(|_| LucaError::Randomness)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use luca_protocol::time::UnixTime;
 use crate::error::LucaError;
 use crate::rng::os_rng;
 use crate::types::{CheckInSource, StoredCheckIn, Validity, count, lock};
-use crate::verified::{DailyKeyAnnouncement, HealthOfficeCertificate, RegistrarCertificate};
+use crate::verified::{CommitteeKeyAnnouncement, DailyKeyAnnouncement, HealthOfficeCertificate, RegistrarCertificate};
 
 /// What the venue owner sends to the registrar to be registered.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
@@ -266,6 +266,16 @@ impl Scanner {
     /// # Errors
     /// `Poisoned`.
     pub fn add_daily_key(&self, daily_key: Arc<DailyKeyAnnouncement>) -> Result<(), LucaError> {
+        lock(&self.inner)?.add_daily_key(daily_key.inner.clone());
+        Ok(())
+    }
+
+    /// Adds a verified committee key announcement of a threshold daily key; a later one for the
+    /// same day replaces the earlier (also a [`DailyKeyAnnouncement`]'s).
+    ///
+    /// # Errors
+    /// `Poisoned`.
+    pub fn add_committee_key(&self, daily_key: Arc<CommitteeKeyAnnouncement>) -> Result<(), LucaError> {
         lock(&self.inner)?.add_daily_key(daily_key.inner.clone());
         Ok(())
     }

@@ -11,6 +11,7 @@ use luca_protocol::messages::notification_list::{self, NotificationListIn};
 use luca_protocol::signed::daily_key_announcement::{self, DailyKeyAnnouncementIn};
 use luca_protocol::signed::health_office_certificate::{self, HealthOfficeCertificateIn};
 use luca_protocol::signed::registrar_certificate::{self, RegistrarCertificateIn};
+use luca_protocol::threshold::announcement::{self, CommitteeKeyAnnouncementIn};
 use luca_protocol::time::UnixTime;
 
 use crate::error::LucaError;
@@ -167,6 +168,80 @@ impl DailyKeyAnnouncement {
     /// Whether the key is in its use period at `now`.
     pub fn is_in_use_at(&self, now: u64) -> bool {
         self.inner.is_in_use_at(UnixTime(now))
+    }
+}
+
+/// A threshold daily key's committee key announcement (PROTOCOL.md §13.4), verified: at least `t`
+/// valid signatures of listed committee members with current certificates. Guests seal to it
+/// ([`Guest::check_in_code_committee`](crate::guest::Guest::check_in_code_committee), …) and
+/// scanners accept check-ins for it ([`Scanner::add_committee_key`](crate::venue::Scanner::add_committee_key))
+/// as for a [`DailyKeyAnnouncement`].
+#[derive(Debug, uniffi::Object)]
+pub struct CommitteeKeyAnnouncement {
+    pub(crate) inner: announcement::CommitteeKeyAnnouncement,
+}
+
+#[uniffi::export]
+impl CommitteeKeyAnnouncement {
+    /// Decodes `announcement` and verifies it at `now` (in its use period) with `certificates`, the
+    /// verifier's verified health-office certificates (those of the committee members among them).
+    ///
+    /// # Errors
+    /// `InvalidInput`; `Verification` (`too_few` valid member signatures, `expired`, `not_yet_valid`).
+    #[uniffi::constructor]
+    pub fn verify(
+        announcement: Vec<u8>,
+        certificates: Vec<Arc<HealthOfficeCertificate>>,
+        now: u64,
+    ) -> Result<Arc<Self>, LucaError> {
+        let certs: Vec<_> = certificates.iter().map(|c| c.inner.clone()).collect();
+        let verified = CommitteeKeyAnnouncementIn::from_slice(&announcement)?.verify(&certs, UnixTime(now))?;
+        Ok(Arc::new(Self { inner: verified }))
+    }
+
+    /// The announcement's bytes, as verified.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.inner.as_bytes().to_vec()
+    }
+
+    /// The daily key id.
+    pub fn key_id(&self) -> u16 {
+        self.inner.key_id().0
+    }
+
+    /// The daily public key (65 bytes).
+    pub fn public_key(&self) -> Vec<u8> {
+        self.inner.public_key().to_bytes().to_vec()
+    }
+
+    /// How many members open together.
+    pub fn threshold(&self) -> u16 {
+        self.inner.threshold()
+    }
+
+    /// The committee's office ids (16 bytes each), member 1 first.
+    pub fn committee(&self) -> Vec<Vec<u8>> {
+        self.inner.committee().iter().map(|id| id.as_bytes().to_vec()).collect()
+    }
+
+    /// The members whose signatures verified, ascending.
+    pub fn signers(&self) -> Vec<u16> {
+        self.inner.signers().to_vec()
+    }
+
+    /// The use period: guests and scanners encrypt to the key only inside it.
+    pub fn validity(&self) -> Validity {
+        Validity::from_core(self.inner.validity())
+    }
+
+    /// When the members erase their shares (Unix seconds).
+    pub fn retain_until(&self) -> u64 {
+        self.inner.retain_until().0
+    }
+
+    /// Whether the key is in its use period at `now`.
+    pub fn is_in_use_at(&self, now: u64) -> bool {
+        self.inner.validity().contains(UnixTime(now))
     }
 }
 

@@ -33,14 +33,12 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::office::CertificateRequest;
-use crate::state::{StateError, StateReader, StateWriter};
+use luca_protocol::state::{StateKey, StateReader, StateWriter};
 
-const ANCHOR_TAG: &str = "luca-healthoffice/trust-anchor";
-const ANCHOR_ARITY: usize = 3;
+use crate::state::{REGISTRAR_STATE, StateError, TRUST_ANCHOR_STATE};
+
 /// Size cap of a trust anchor's exported state, in bytes.
 pub const MAX_ANCHOR_STATE_LEN: usize = 256;
-const REGISTRAR_TAG: &str = "luca-healthoffice/registrar";
-const REGISTRAR_ARITY: usize = 6;
 /// Size cap of a registrar's exported state, in bytes.
 pub const MAX_REGISTRAR_STATE_LEN: usize = 4096;
 
@@ -147,10 +145,31 @@ impl TrustAnchor {
         Ok(RegistrarCertificate::issue(&self.key, request.id, &request.name, &request.signing_key, validity)?)
     }
 
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        TRUST_ANCHOR_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&TRUST_ANCHOR_STATE.open(key, bytes)?)
+    }
+
     /// The state, **with the private key in the clear**:
     /// `["luca-healthoffice/trust-anchor", 1, key: bstr .size 32]`.
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
-        StateWriter::new(ANCHOR_TAG).bytes(self.key.to_bytes().as_slice()).finish()
+        let mut w = StateWriter::new(&TRUST_ANCHOR_STATE);
+        w.bytes(self.key.to_bytes().as_slice());
+        w.finish()
     }
 
     /// Restores a state made by [`export_state`](Self::export_state) (strict, see [`crate::state`]).
@@ -158,8 +177,9 @@ impl TrustAnchor {
     /// # Errors
     /// [`StateError`].
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let mut r = StateReader::open(bytes, ANCHOR_TAG, ANCHOR_ARITY, MAX_ANCHOR_STATE_LEN)?;
-        let key = TrustAnchorKey::from_slice(r.fixed::<32>("trust_anchor_key")?.as_slice())?;
+        let mut r = StateReader::open(bytes, &TRUST_ANCHOR_STATE)?;
+        let key = TrustAnchorKey::from_slice(r.fixed::<32>("trust_anchor_key")?.as_slice())
+            .map_err(|err| StateError::in_field("trust_anchor_key", err))?;
         Ok(Self { key })
     }
 }
@@ -324,6 +344,25 @@ impl Registrar {
         Ok(IssuedBadge { serial, qr, user_id: secrets.user_id })
     }
 
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        REGISTRAR_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&REGISTRAR_STATE.open(key, bytes)?)
+    }
+
     /// The state, **with the private key in the clear**:
     ///
     /// ```cddl
@@ -337,12 +376,12 @@ impl Registrar {
     /// ```
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
         let anchor = self.anchor.map(|a| a.to_bytes());
-        StateWriter::new(REGISTRAR_TAG)
-            .bytes(self.id.as_bytes())
+        let mut w = StateWriter::new(&REGISTRAR_STATE);
+        w.bytes(self.id.as_bytes())
             .bytes(self.key.to_bytes().as_slice())
             .opt_bytes(anchor.as_ref().map(|a| a.as_slice()))
-            .opt_bytes(self.certificate.as_ref().map(RegistrarCertificate::as_bytes))
-            .finish()
+            .opt_bytes(self.certificate.as_ref().map(RegistrarCertificate::as_bytes));
+        w.finish()
     }
 
     /// Restores a state made by [`export_state`](Self::export_state) (strict,
@@ -352,13 +391,19 @@ impl Registrar {
     /// # Errors
     /// [`StateError`].
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let mut r = StateReader::open(bytes, REGISTRAR_TAG, REGISTRAR_ARITY, MAX_REGISTRAR_STATE_LEN)?;
+        let mut r = StateReader::open(bytes, &REGISTRAR_STATE)?;
         let id = RegistrarId::from_array(*r.fixed::<16>("registrar_id")?);
-        let key = RegistrarKey::from_slice(r.fixed::<32>("registrar_key")?.as_slice())?;
-        let anchor = r.opt_bytes("anchor")?.map(|b| SignaturePublicKey::from_slice(&b)).transpose()?;
+        let key = RegistrarKey::from_slice(r.fixed::<32>("registrar_key")?.as_slice())
+            .map_err(|err| StateError::in_field("registrar_key", err))?;
+        let anchor = r
+            .opt_bytes("anchor")?
+            .map(|b| SignaturePublicKey::from_slice(&b))
+            .transpose()
+            .map_err(|err| StateError::in_field("anchor", err))?;
         let certificate = match (&anchor, r.opt_bytes("certificate")?) {
             (Some(anchor), Some(bytes)) => {
-                let parsed = RegistrarCertificateIn::from_slice(&bytes)?;
+                let parsed = RegistrarCertificateIn::from_slice(&bytes)
+                    .map_err(|err| StateError::in_field("certificate", err))?;
                 let at = parsed.validity().not_before;
                 let cert = parsed.verify(anchor, at)?;
                 if cert.id() != id || cert.signing_key() != key.public_key() {

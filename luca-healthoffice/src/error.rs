@@ -2,6 +2,7 @@
 //!
 //! * [`KeyError`]: certificates and key management (rotation, key shares).
 //! * [`TracingError`]: history shares, TANs, consent responses, contact data, notification lists.
+//! * [`CommitteeError`]: a key committee member's side of threshold daily keys (DKG, partial decryptions).
 //!
 //! State import has [`StateError`](crate::StateError), the issuance helpers
 //! [`AuthorityError`](crate::authority::AuthorityError). Every error has a
@@ -11,6 +12,7 @@
 use luca_protocol::CryptoError;
 use luca_protocol::error::{DecodeError, OpenError, VerifyError};
 use luca_protocol::tan::TanError;
+use luca_protocol::threshold::ThresholdError;
 
 /// Why a certificate or key-management operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,6 +103,10 @@ pub enum TracingError {
     /// A day range that is empty or longer than [`crate::MAX_BADGE_DAYS`] days.
     #[error("invalid day range")]
     InvalidDayRange,
+    /// A threshold opening failed: a partial decryption request could not be built, a co-office's
+    /// response is wrong (naming the member), or too few members answered.
+    #[error("threshold opening: {0}")]
+    Threshold(#[from] ThresholdError),
     /// A cryptographic primitive failed (never in practice).
     #[error("cryptographic operation failed")]
     Crypto(#[from] CryptoError),
@@ -118,7 +124,56 @@ impl TracingError {
             Self::UnknownBadgeKey => "unknown_badge_key",
             Self::InvalidLevel => "invalid_level",
             Self::InvalidDayRange => "invalid_day_range",
+            Self::Threshold(e) => e.kind(),
             Self::Crypto(_) => "crypto",
+        }
+    }
+}
+
+/// Why a key committee member's operation (threshold daily keys, PROTOCOL.md §13) failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommitteeError {
+    /// A DKG or partial-decryption message is malformed.
+    #[error("malformed message: {0}")]
+    Decode(#[from] DecodeError),
+    /// The office is not certified, a committee member's or the requester's certificate does not
+    /// verify under the office's trust anchor, or a key for this day is already held.
+    #[error("key management: {0}")]
+    Key(#[from] KeyError),
+    /// The threshold protocol refused: an invalid committee, a request that is not current or not
+    /// from a committee member, a bad signature, too few qualified dealers.
+    #[error("threshold protocol: {0}")]
+    Threshold(#[from] ThresholdError),
+    /// This office is not on the committee it was asked to join.
+    #[error("this health office is not on the committee")]
+    NotOnCommittee,
+    /// A DKG state was handed to another office than the one that started it.
+    #[error("the DKG was started by another health office")]
+    OtherOffice,
+    /// No share of this daily key is held (never generated, or erased by purge).
+    #[error("no share of this daily key is held")]
+    UnknownDailyKey,
+    /// The daily key's retention has ended: its share must not be used (purge erases it).
+    #[error("the daily key's retention has ended")]
+    Expired,
+    /// The office's policy hook refused the request.
+    #[error("partial-decryption request refused by policy")]
+    RefusedByPolicy,
+}
+
+impl CommitteeError {
+    /// Stable snake-case name of the error (the inner kind for wrapped errors).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Decode(e) => e.kind(),
+            Self::Key(e) => e.kind(),
+            Self::Threshold(e) => e.kind(),
+            Self::NotOnCommittee => "not_on_committee",
+            Self::OtherOffice => "other_office",
+            Self::UnknownDailyKey => "unknown_daily_key",
+            Self::Expired => "expired",
+            Self::RefusedByPolicy => "refused_by_policy",
         }
     }
 }

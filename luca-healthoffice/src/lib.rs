@@ -8,7 +8,10 @@
 //! | rotate today's daily key and share it with the other offices | [`HealthOffice::rotate_daily_key`] → [`DailyKeyRotation`] |
 //! | rotate the badge key | [`HealthOffice::rotate_badge_key`] |
 //! | receive another office's daily or badge key | [`HealthOffice::import_key_share`] |
-//! | erase keys past retention | [`HealthOffice::purge`] |
+//! | join the key committee of a threshold daily key (PROTOCOL.md §13) | [`HealthOffice::start_committee_dkg`] → [`CommitteeDkg::receive`] → [`CommitteeDkgRound2::finish`] → [`CommitteeKeyInstalled`]; announce it with `t` members' [`HealthOffice::sign_committee_key`] (the committee key announcement, §13.4) |
+//! | answer a tracing office's partial-decryption request (behind your policy) | [`HealthOffice::answer_partial_decryption`] |
+//! | open consent responses and history shares sealed to a threshold daily key | [`HealthOffice::threshold_opening`] → [`ThresholdOpening::request_partials`] → [`PendingOpening::accept`] → [`PendingOpening::finish`] → [`ThresholdOpened`] |
+//! | erase keys (and threshold key shares) past retention | [`HealthOffice::purge`] |
 //! | fetch an infected guest's history by TAN | [`HealthOffice::fetch_history`] (or [`HealthOffice::open_history_share`]) |
 //! | compute the trace ids of a history, or of a badge | [`trace_ids_of_history`] (parallel; [`trace_ids_of_history_sequential`]), [`trace_ids_of_badge`] |
 //! | find the guest's check-ins among the server's records | [`match_check_ins`] (or [`match_trace_ids`]) → [`HistoryMatch`] |
@@ -37,7 +40,8 @@
 //! *current* pool: [`trace_ids_of_history`] and [`trace_ids_of_badge`] (per
 //! day and minute), [`TraceIdIndex::match_records`] (and [`match_trace_ids`],
 //! [`match_check_ins`]: chunks of [`MATCH_CHUNK_RECORDS`] records),
-//! [`HealthOffice::open_consent_response`] (per entry),
+//! [`HealthOffice::open_consent_response`] and [`ThresholdOpening::add_consent_response`] (per entry),
+//! [`PendingOpening::finish`] (per guest QR),
 //! [`HealthOffice::decrypt_contacts`] and [`HealthOffice::decrypt_contacts_streamed`]
 //! (chunks of [`DECRYPT_CHUNK_CONTACTS`] contacts). Called outside any pool, that is
 //! rayon's global pool (one thread per core, or `RAYON_NUM_THREADS`); to
@@ -48,7 +52,8 @@
 //! uses threads.
 //!
 //! **Errors**, one enum per concern, each with a stable `kind()`: [`KeyError`]
-//! (certificates, keys), [`TracingError`] (tracing), [`StateError`]
+//! (certificates, keys), [`TracingError`] (tracing), [`CommitteeError`] (key
+//! committee membership), [`StateError`]
 //! (persistence), [`authority::AuthorityError`] (issuance). None carries a
 //! secret or personal data.
 //!
@@ -159,18 +164,25 @@
 #![forbid(unsafe_code)]
 
 pub mod authority;
+mod committee;
 mod error;
 pub mod export;
 mod office;
 pub mod state;
+mod threshold_open;
 mod trace;
 
-pub use error::{KeyError, TracingError};
+pub use committee::{
+    CommitteeDkg, CommitteeDkgReceived, CommitteeDkgRound2, CommitteeDkgStarted, CommitteeKeyInfo,
+    CommitteeKeyInstalled,
+};
+pub use error::{CommitteeError, KeyError, TracingError};
 pub use office::{
     CertificateRequest, DAILY_KEY_RETENTION_DAYS, DAILY_KEY_USE_DAYS, DailyKeyRotation, HealthOffice, ImportedKey,
     MAX_HELD_KEYS, MAX_STATE_LEN, PurgeReport,
 };
 pub use state::StateError;
+pub use threshold_open::{MAX_AUTHORIZATION_LEN, PendingOpening, ThresholdOpened, ThresholdOpening};
 pub use trace::{
     ConsentedCheckIn, Contact, DECRYPT_CHUNK_CONTACTS, HistoryMatch, MATCH_CHUNK_RECORDS, MAX_BADGE_DAYS,
     OpenedConsent, TraceIdIndex, UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge,

@@ -4,7 +4,6 @@
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet};
 
-use ciborium::Value;
 use luca_protocol::error::DecodeError;
 use luca_protocol::ids::{BadgeKeyId, DailyKeyId, HealthOfficeId};
 use luca_protocol::keys::{
@@ -24,7 +23,9 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
-use crate::state::{StateError, StateReader, StateWriter};
+use luca_protocol::state::{StateKey, StateList, StateReader, StateWriter};
+
+use crate::state::{HEALTH_OFFICE_STATE, StateError};
 
 /// Most keys of one purpose (daily or badge) an office holds at once; [`HealthOffice::purge`] frees room.
 pub const MAX_HELD_KEYS: usize = 1024;
@@ -35,8 +36,7 @@ pub const DAILY_KEY_USE_DAYS: u32 = 7;
 /// Days a daily private key is retained, counted from the start of its UTC day (the protocol maximum).
 pub const DAILY_KEY_RETENTION_DAYS: u32 = 28;
 
-const STATE_TAG: &str = "luca-healthoffice/health-office";
-const STATE_ARITY: usize = 9;
+/// Items of a held-key entry: announcement, issuer certificate, private key.
 const KEY_ENTRY_ARITY: usize = 3;
 
 /// What a health office sends to the trust anchor's operator (out of band) to be certified.
@@ -82,6 +82,9 @@ pub struct PurgeReport {
     pub daily_keys_erased: usize,
     /// Badge private keys erased.
     pub badge_keys_erased: usize,
+    /// Shares of threshold daily keys erased (the office's [`SecretShare`](luca_protocol::threshold::SecretShare)s
+    /// of committee keys past retention, with their committees and public shares).
+    pub daily_key_shares_erased: usize,
 }
 
 /// The private halves an office holds: daily and badge keys.
@@ -166,21 +169,19 @@ impl<K: HeldPrivate> KeyRing<K> {
         before.saturating_sub(self.keys.len())
     }
 
-    fn export(&self) -> Vec<Vec<Value>> {
-        self.keys
-            .values()
-            .map(|h| {
-                vec![
-                    Value::Bytes(h.announcement.to_bytes()),
-                    Value::Bytes(h.issuer.to_bytes()),
-                    Value::Bytes(h.key.scalar().to_vec()),
-                ]
-            })
-            .collect()
+    /// Writes the held keys as a list of `[announcement, issuer_certificate, private_key]`.
+    fn export(&self, w: &mut StateWriter) {
+        w.array(|w| {
+            for h in self.keys.values() {
+                w.array(|w| {
+                    w.bytes(h.announcement.as_bytes()).bytes(h.issuer.as_bytes()).bytes(h.key.scalar().as_slice());
+                });
+            }
+        });
     }
 
     fn import(
-        entries: Vec<StateReader>,
+        entries: StateList,
         anchor: Option<&SignaturePublicKey>,
         issuers: &mut BTreeMap<Vec<u8>, HealthOfficeCertificate>,
     ) -> Result<Self, StateError> {
@@ -188,17 +189,19 @@ impl<K: HeldPrivate> KeyRing<K> {
         for mut e in entries {
             let announcement = e.bytes("announcement")?;
             let issuer_bytes = e.bytes("issuer_certificate")?;
-            let key = K::import(e.fixed::<32>("private_key")?.as_slice())?;
+            let key = K::import(e.fixed::<32>("private_key")?.as_slice())
+                .map_err(|err| StateError::in_field("private_key", err))?;
             let anchor = anchor.ok_or(StateError::Inconsistent { field: "anchor" })?;
             let issuer = match issuers.get(issuer_bytes.as_slice()) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = reverify_certificate(&issuer_bytes, anchor)?;
+                    let c = reverify_certificate(&issuer_bytes, anchor, "issuer_certificate")?;
                     issuers.insert(issuer_bytes.to_vec(), c.clone());
                     c
                 }
             };
-            let parsed = DailyKeyAnnouncementIn::from_slice(&announcement)?;
+            let parsed = DailyKeyAnnouncementIn::from_slice(&announcement)
+                .map_err(|err| StateError::in_field("announcement", err))?;
             let at = parsed.validity().not_before;
             let announcement = parsed.verify_for_retention(&issuer, at)?;
             if announcement.purpose() != K::PURPOSE {
@@ -218,8 +221,12 @@ impl<K: HeldPrivate> KeyRing<K> {
 
 /// Re-verifies a stored certificate under the stored anchor, at its own start
 /// (the state is trusted; this rebuilds the verified type and checks integrity).
-fn reverify_certificate(bytes: &[u8], anchor: &SignaturePublicKey) -> Result<HealthOfficeCertificate, StateError> {
-    let parsed = HealthOfficeCertificateIn::from_slice(bytes)?;
+fn reverify_certificate(
+    bytes: &[u8],
+    anchor: &SignaturePublicKey,
+    field: &'static str,
+) -> Result<HealthOfficeCertificate, StateError> {
+    let parsed = HealthOfficeCertificateIn::from_slice(bytes).map_err(|err| StateError::in_field(field, err))?;
     let at = parsed.validity().not_before;
     Ok(parsed.verify(anchor, at)?)
 }
@@ -237,6 +244,8 @@ pub struct HealthOffice {
     certificate: Option<HealthOfficeCertificate>,
     pub(crate) daily: KeyRing<DailyPrivateKey>,
     pub(crate) badge: KeyRing<BadgePrivateKey>,
+    /// Shares of threshold daily keys, by key id (in memory only: not in the exported state yet).
+    pub(crate) committee_keys: BTreeMap<u16, crate::committee::CommitteeKey>,
 }
 
 impl fmt::Debug for HealthOffice {
@@ -246,6 +255,7 @@ impl fmt::Debug for HealthOffice {
             .field("certified", &self.certificate.is_some())
             .field("daily_keys", &self.daily.len())
             .field("badge_keys", &self.badge.len())
+            .field("daily_key_shares", &self.committee_keys.len())
             .finish_non_exhaustive()
     }
 }
@@ -255,7 +265,15 @@ impl HealthOffice {
     pub fn generate<R: CryptoRng>(rng: &mut R) -> Self {
         let id = HealthOfficeId::random(rng);
         let keys = HealthOfficeMasterKeys::generate(rng);
-        Self { id, keys, anchor: None, certificate: None, daily: KeyRing::new(), badge: KeyRing::new() }
+        Self {
+            id,
+            keys,
+            anchor: None,
+            certificate: None,
+            daily: KeyRing::new(),
+            badge: KeyRing::new(),
+            committee_keys: BTreeMap::new(),
+        }
     }
 
     /// The office id.
@@ -329,7 +347,10 @@ impl HealthOffice {
     }
 
     /// The installed certificate and anchor, if the certificate is valid at `now`.
-    fn valid_certificate(&self, now: UnixTime) -> Result<(HealthOfficeCertificate, SignaturePublicKey), KeyError> {
+    pub(crate) fn valid_certificate(
+        &self,
+        now: UnixTime,
+    ) -> Result<(HealthOfficeCertificate, SignaturePublicKey), KeyError> {
         let (Some(cert), Some(anchor)) = (&self.certificate, self.anchor) else {
             return Err(KeyError::NotCertified);
         };
@@ -538,9 +559,17 @@ impl HealthOffice {
         self.badge.announcements().filter(|a| a.is_in_use_at(now)).max_by_key(|a| a.validity().not_before)
     }
 
-    /// Erases every daily and badge private key whose `retain_until` is at or before `now`.
+    /// Erases every daily and badge private key whose `retain_until` is at or before `now`, and
+    /// every share of a threshold daily key whose retention (the same rule: [`DAILY_KEY_RETENTION_DAYS`]
+    /// from the start of its day) has ended.
     pub fn purge(&mut self, now: UnixTime) -> PurgeReport {
-        PurgeReport { daily_keys_erased: self.daily.purge(now), badge_keys_erased: self.badge.purge(now) }
+        let shares_before = self.committee_keys.len();
+        self.committee_keys.retain(|_, k| !k.must_be_erased_at(now));
+        PurgeReport {
+            daily_keys_erased: self.daily.purge(now),
+            badge_keys_erased: self.badge.purge(now),
+            daily_key_shares_erased: shares_before.saturating_sub(self.committee_keys.len()),
+        }
     }
 
     /// The signing key (notification lists, tracing requests).
@@ -551,6 +580,25 @@ impl HealthOffice {
     /// The encryption key (consent responses).
     pub(crate) fn encryption_key(&self) -> &HealthOfficeEncryptionKey {
         &self.keys.encryption
+    }
+
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        HEALTH_OFFICE_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&HEALTH_OFFICE_STATE.open(key, bytes)?)
     }
 
     /// The whole state, **including every private key in the clear** (master
@@ -571,17 +619,21 @@ impl HealthOffice {
     /// ```
     ///
     /// Deterministic: the same state gives the same bytes.
+    ///
+    /// **Not exported (yet):** shares of threshold daily keys ([`HealthOffice::start_committee_dkg`]).
+    /// They live in memory only, so an office restored from its state cannot answer partial
+    /// decryptions for the keys it shared before; the state format stays version 1.
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
         let anchor = self.anchor.map(|a| a.to_bytes());
-        StateWriter::new(STATE_TAG)
-            .bytes(self.id.as_bytes())
+        let mut w = StateWriter::new(&HEALTH_OFFICE_STATE);
+        w.bytes(self.id.as_bytes())
             .bytes(self.keys.signing.to_bytes().as_slice())
             .bytes(self.keys.encryption.to_bytes().as_slice())
             .opt_bytes(anchor.as_ref().map(|a| a.as_slice()))
-            .opt_bytes(self.certificate.as_ref().map(HealthOfficeCertificate::as_bytes))
-            .list(self.daily.export())
-            .list(self.badge.export())
-            .finish()
+            .opt_bytes(self.certificate.as_ref().map(HealthOfficeCertificate::as_bytes));
+        self.daily.export(&mut w);
+        self.badge.export(&mut w);
+        w.finish()
     }
 
     /// Restores a state made by [`export_state`](Self::export_state).
@@ -597,18 +649,24 @@ impl HealthOffice {
     /// # Errors
     /// [`StateError`] naming the first rule broken.
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let mut r = StateReader::open(bytes, STATE_TAG, STATE_ARITY, MAX_STATE_LEN)?;
+        let mut r = StateReader::open(bytes, &HEALTH_OFFICE_STATE)?;
         let id = HealthOfficeId::from_array(*r.fixed::<16>("health_office_id")?);
-        let signing = HealthOfficeSigningKey::from_slice(r.fixed::<32>("signing_key")?.as_slice())?;
-        let encryption = HealthOfficeEncryptionKey::from_slice(r.fixed::<32>("encryption_key")?.as_slice())?;
-        let anchor = r.opt_bytes("anchor")?.map(|b| SignaturePublicKey::from_slice(&b)).transpose()?;
+        let signing = HealthOfficeSigningKey::from_slice(r.fixed::<32>("signing_key")?.as_slice())
+            .map_err(|err| StateError::in_field("signing_key", err))?;
+        let encryption = HealthOfficeEncryptionKey::from_slice(r.fixed::<32>("encryption_key")?.as_slice())
+            .map_err(|err| StateError::in_field("encryption_key", err))?;
+        let anchor = r
+            .opt_bytes("anchor")?
+            .map(|b| SignaturePublicKey::from_slice(&b))
+            .transpose()
+            .map_err(|err| StateError::in_field("anchor", err))?;
         let certificate = r.opt_bytes("certificate")?;
         let daily = r.list("daily_keys", MAX_HELD_KEYS, KEY_ENTRY_ARITY)?;
         let badge = r.list("badge_keys", MAX_HELD_KEYS, KEY_ENTRY_ARITY)?;
         let keys = HealthOfficeMasterKeys { signing, encryption };
         let certificate = match (&anchor, certificate) {
             (Some(anchor), Some(bytes)) => {
-                let cert = reverify_certificate(&bytes, anchor)?;
+                let cert = reverify_certificate(&bytes, anchor, "certificate")?;
                 if cert.id() != id
                     || cert.signing_key() != keys.signing.public_key()
                     || cert.encryption_key() != keys.encryption.public_key()
@@ -623,7 +681,7 @@ impl HealthOffice {
         let mut issuers = BTreeMap::new();
         let daily = KeyRing::import(daily, anchor.as_ref(), &mut issuers)?;
         let badge = KeyRing::import(badge, anchor.as_ref(), &mut issuers)?;
-        Ok(Self { id, keys, anchor, certificate, daily, badge })
+        Ok(Self { id, keys, anchor, certificate, daily, badge, committee_keys: BTreeMap::new() })
     }
 }
 

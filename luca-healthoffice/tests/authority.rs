@@ -152,8 +152,10 @@ fn issue_badge() {
     // Only a health office holding the badge key learns the user id.
     let inner = InnerRecord::Badge(BadgeAttestationIn::from_slice(att.as_bytes()).unwrap());
     assert_eq!(w.offices[0].open_inner_record(&inner).unwrap().user_id, badge.user_id);
-    // Debug never shows the serial.
-    assert!(format!("{badge:?}").contains("BadgeSerial(<redacted>)"));
+    // Debug never shows the serial, nor the user id (personal data).
+    let dbg = format!("{badge:?}");
+    assert!(dbg.contains("BadgeSerial(<redacted>)") && dbg.contains("UserId(<redacted>)"), "{dbg}");
+    assert!(!dbg.contains(&badge.user_id.to_string()), "{dbg}");
     assert_eq!(BadgeQr::from_bytes(badge.qr.as_bytes()).unwrap(), badge.qr);
 }
 

@@ -374,7 +374,10 @@ fn purge_erases_at_retain_until() {
     let end = daily.retain_until();
     assert_eq!(w.offices[0].purge(UnixTime(end.0 - 1)), PurgeReport::default());
     assert!(w.offices[0].open_inner_record(&inner).is_ok());
-    assert_eq!(w.offices[0].purge(end), PurgeReport { daily_keys_erased: 1, badge_keys_erased: 0 });
+    assert_eq!(
+        w.offices[0].purge(end),
+        PurgeReport { daily_keys_erased: 1, badge_keys_erased: 0, daily_key_shares_erased: 0 }
+    );
     assert_eq!(w.offices[0].daily_keys().count(), 0);
     assert_eq!(w.offices[0].open_inner_record(&inner).unwrap_err(), TracingError::UnknownDailyKey);
     assert_eq!(
@@ -382,7 +385,10 @@ fn purge_erases_at_retain_until() {
         "unknown_daily_key"
     );
 
-    assert_eq!(w.offices[0].purge(badge.retain_until()), PurgeReport { daily_keys_erased: 0, badge_keys_erased: 1 });
+    assert_eq!(
+        w.offices[0].purge(badge.retain_until()),
+        PurgeReport { daily_keys_erased: 0, badge_keys_erased: 1, daily_key_shares_erased: 0 }
+    );
     assert_eq!(w.offices[0].badge_keys().count(), 0);
 }
 
@@ -392,7 +398,10 @@ fn debug_output_holds_no_secret() {
     let text = format!("{:?}", w.offices[0]);
     assert_eq!(
         text,
-        format!("HealthOffice {{ id: {:?}, certified: true, daily_keys: 0, badge_keys: 0, .. }}", w.offices[0].id())
+        format!(
+            "HealthOffice {{ id: {:?}, certified: true, daily_keys: 0, badge_keys: 0, daily_key_shares: 0, .. }}",
+            w.offices[0].id()
+        )
     );
     assert!(format!("{:?}", w.anchor).starts_with("TrustAnchor { public_key: SignaturePublicKey("));
 }

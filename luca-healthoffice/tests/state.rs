@@ -16,7 +16,7 @@ use ciborium::Value;
 use common::*;
 use luca_healthoffice::authority::{Registrar, TrustAnchor};
 use luca_healthoffice::{HealthOffice, MAX_STATE_LEN, StateError};
-use luca_protocol::error::{DecodeError, VerifyError};
+use luca_protocol::error::VerifyError;
 use luca_protocol::ids::BadgeKeyId;
 use luca_protocol::messages::checkin_record::InnerRecord;
 
@@ -96,7 +96,7 @@ fn uncertified_office_round_trip() {
 #[test]
 fn decode_state_too_long() {
     let e = HealthOffice::import_state(&vec![0u8; MAX_STATE_LEN + 1]).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::TooLong { max: MAX_STATE_LEN, got: MAX_STATE_LEN + 1 }));
+    assert_eq!(e, StateError::TooLong { max: MAX_STATE_LEN, got: MAX_STATE_LEN + 1 });
     assert_eq!(e.kind(), "too_long");
 }
 
@@ -111,7 +111,7 @@ fn decode_state_truncated() {
 fn decode_state_trailing_bytes() {
     let (_, mut state) = busy_office();
     state.push(0);
-    assert_eq!(HealthOffice::import_state(&state).unwrap_err(), StateError::Decode(DecodeError::TrailingBytes));
+    assert_eq!(HealthOffice::import_state(&state).unwrap_err(), StateError::TrailingBytes);
 }
 
 #[test]
@@ -126,7 +126,7 @@ fn decode_state_non_canonical() {
     let mut indefinite = vec![0x9f];
     indefinite.extend_from_slice(&state[1..]);
     indefinite.push(0xff);
-    assert_eq!(HealthOffice::import_state(&indefinite).unwrap_err(), StateError::Decode(DecodeError::NonCanonical));
+    assert_eq!(HealthOffice::import_state(&indefinite).unwrap_err(), StateError::NonCanonical);
     // The version 1 as a two-byte integer: 0x18 0x01.
     // Array head (1 byte), tag text head (2 bytes: 0x78 0x1f) and 31 bytes of text, then the version.
     let at = 1 + 2 + 31;
@@ -161,7 +161,7 @@ fn decode_state_unsupported_version() {
     let mut items = to_value(&state);
     items[1] = Value::Integer(2.into());
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::UnsupportedVersion { got: 2 }));
+    assert_eq!(e, StateError::UnsupportedVersion { got: 2 });
 }
 
 #[test]
@@ -170,13 +170,13 @@ fn decode_state_wrong_arity() {
     let mut items = to_value(&state);
     items.push(Value::Null);
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::WrongArity { field: "state", expected: 9, got: 10 }));
+    assert_eq!(e, StateError::WrongArity { field: "state", expected: 9, got: 10 });
     let mut items = to_value(&state);
     let Value::Array(list) = &mut items[7] else { panic!() };
     let Value::Array(entry) = &mut list[0] else { panic!() };
     entry.pop();
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::WrongArity { field: "daily_keys", expected: 3, got: 2 }));
+    assert_eq!(e, StateError::WrongArity { field: "daily_keys", expected: 3, got: 2 });
 }
 
 #[test]
@@ -185,11 +185,11 @@ fn decode_state_unexpected_type() {
     let mut items = to_value(&state);
     items[2] = Value::Text("id".into());
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::UnexpectedType { field: "health_office_id" }));
+    assert_eq!(e, StateError::UnexpectedType { field: "health_office_id" });
     let mut items = to_value(&state);
     items[8] = Value::Null;
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::UnexpectedType { field: "badge_keys" }));
+    assert_eq!(e, StateError::UnexpectedType { field: "badge_keys" });
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn decode_state_wrong_length() {
     let mut items = to_value(&state);
     items[3] = Value::Bytes(vec![1; 31]);
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::WrongLength { field: "signing_key", expected: 32, got: 31 }));
+    assert_eq!(e, StateError::WrongLength { field: "signing_key", expected: 32, got: 31 });
 }
 
 #[test]
@@ -207,7 +207,27 @@ fn decode_state_invalid_private_key() {
     let mut items = to_value(&state);
     items[4] = Value::Bytes(vec![0; 32]);
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::Decode(DecodeError::InvalidField { field: "private_key" }));
+    assert_eq!(e, StateError::InvalidField { field: "encryption_key" });
+}
+
+#[test]
+fn decode_state_embedded_fields() {
+    let (_, state) = busy_office();
+    let set = |index: usize, value: Value| {
+        let mut items = to_value(&state);
+        items[index] = value;
+        HealthOffice::import_state(&to_bytes(items)).unwrap_err()
+    };
+    assert_eq!(set(5, Value::Bytes(vec![4; 64])), StateError::WrongLength { field: "anchor", expected: 65, got: 64 });
+    assert_eq!(set(5, Value::Bytes(vec![4; 65])), StateError::InvalidField { field: "anchor" });
+    assert_eq!(set(6, Value::Bytes(vec![0x80])), StateError::InvalidField { field: "certificate" });
+    // A held key whose announcement does not decode.
+    let mut items = to_value(&state);
+    let Value::Array(list) = &mut items[7] else { panic!() };
+    let Value::Array(entry) = &mut list[0] else { panic!() };
+    entry[0] = Value::Bytes(vec![0xff]);
+    let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
+    assert_eq!(e, StateError::InvalidField { field: "announcement" });
 }
 
 #[test]
@@ -328,4 +348,25 @@ fn registrar_round_trip() {
         Registrar::import_state(&to_bytes(items)).unwrap_err(),
         StateError::Inconsistent { field: "certificate" }
     );
+}
+
+/// The state codec writes exactly what the former `ciborium` encoder wrote for the same tree (the exported
+/// bytes are unchanged by the move to `luca_protocol::state`).
+#[test]
+fn exported_bytes_are_the_ciborium_encoding() {
+    let (w, office) = busy_office();
+    let mut rng = rng(46);
+    let mut registrar = Registrar::generate(&mut rng);
+    let cert = w.anchor.certify_registrar(&registrar.registration_request("Registrar").unwrap(), year()).unwrap();
+    registrar.install_certificate(cert.as_bytes(), &w.anchor.public_key(), NOW).unwrap();
+    let states = [
+        office,
+        HealthOffice::generate(&mut rng).export_state().to_vec(),
+        w.anchor.export_state().to_vec(),
+        registrar.export_state().to_vec(),
+        Registrar::generate(&mut rng).export_state().to_vec(),
+    ];
+    for state in states {
+        assert_eq!(to_bytes(to_value(&state)), state);
+    }
 }

@@ -292,7 +292,7 @@ def main():
 
     # ------------------------------------------------------------------ QR encoders
     rows = []
-    for enc in ("qrcode", "fast_qr"):
+    for enc in ("qrcode", "qrcodegen"):
         rows.append([f"`{enc}`", fmt_t(rc.get(f"qr_encoder/{enc}/matrix")), fmt_t(rc.get(f"qr_encoder/{enc}/svg")),
                      fmt_t(aws.get(f"qr_encoder/{enc}/matrix")), fmt_t(aws.get(f"qr_encoder/{enc}/svg"))])
     table("QR encoders, guest code (175 characters, version 7-M)",

@@ -1,9 +1,10 @@
-//! QR encoder comparison (issue 5): the `qrcode` crate against `fast_qr`, which `qr::render` uses.
+//! QR encoder comparison (issues 5 and 14): the `qrcode` crate against `qrcodegen`, which `qr::render` uses since
+//! issue 14 (it replaced `fast_qr`, which built the matrix on the stack).
 //!
 //! `cargo bench -p luca-protocol --bench qr`. Both encode the same fixed 175-character guest check-in text (Base32
 //! of 109 bytes from a seeded RNG) at EC level M and the smallest fitting version (7). Benchmark ids are
 //! `qr_encoder/<crate>/<output>`: `matrix` is the module matrix, `svg` the SVG document (matrix included). The
-//! `fast_qr` figures go through `render::render_matrix` / `render::render_svg`, so they include everything the
+//! `qrcodegen` figures go through `render::render_matrix` / `render::render_svg`, so they include everything the
 //! protocol pays for; the `qrcode` figures call that crate directly with the settings the former `render.rs` used
 //! (automatic version and segmentation, EC level M, SVG at least 256 × 256 black on white). docs/PERFORMANCE.md
 //! has the results.
@@ -59,8 +60,9 @@ fn qr_encoder(c: &mut Criterion) {
             )
         })
     });
-    group.bench_function("fast_qr/matrix", |b| b.iter(|| black_box(render::render_matrix(black_box(&text)).unwrap())));
-    group.bench_function("fast_qr/svg", |b| b.iter(|| black_box(render::render_svg(black_box(&text)).unwrap())));
+    group
+        .bench_function("qrcodegen/matrix", |b| b.iter(|| black_box(render::render_matrix(black_box(&text)).unwrap())));
+    group.bench_function("qrcodegen/svg", |b| b.iter(|| black_box(render::render_svg(black_box(&text)).unwrap())));
     group.finish();
 }
 

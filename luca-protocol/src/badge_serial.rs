@@ -100,9 +100,22 @@ impl BadgeSerial {
         out
     }
 
-    /// The 60-bit value (the Argon2id password is its big-endian `u64`).
-    pub fn value(&self) -> u64 {
-        self.0
+    /// The serial from its 60-bit value as a big-endian `u64` (the form [`Self::expose_secret`] returns).
+    ///
+    /// # Errors
+    /// [`BadgeSerialError::WrongLength`] if the value has more than 60 bits.
+    pub fn from_be_bytes(bytes: [u8; 8]) -> Result<Self, BadgeSerialError> {
+        let mut value = Zeroizing::new(u64::from_be_bytes(bytes));
+        if *value >> BITS != 0 {
+            return Err(BadgeSerialError::WrongLength);
+        }
+        Ok(Self(core::mem::take(&mut *value)))
+    }
+
+    /// The badge's only secret: its 60-bit value as a big-endian `u64`, the Argon2id password of
+    /// [`derive::badge_seed`], in a buffer that wipes itself.
+    pub fn expose_secret(&self) -> Zeroizing<[u8; 8]> {
+        Zeroizing::new(self.0.to_be_bytes())
     }
 
     /// Derives every badge secret (one Argon2id evaluation: 32 MiB, about a second).
@@ -110,7 +123,7 @@ impl BadgeSerial {
     /// # Errors
     /// Only if Argon2id fails, which it does not with these parameters.
     pub fn derive_secrets(&self) -> Result<BadgeSecrets, crate::CryptoError> {
-        derive::badge_secrets(&derive::badge_seed(self.0)?)
+        derive::badge_secrets(&derive::badge_seed(self)?)
     }
 }
 
@@ -140,7 +153,7 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(3);
         for _ in 0..100 {
             let s = BadgeSerial::generate(&mut rng);
-            assert!(s.value() < (1 << 60));
+            assert!(u64::from_be_bytes(*s.expose_secret()) < (1 << 60));
             let printed = s.to_printed();
             assert_eq!(printed.len(), 14);
             assert_eq!(BadgeSerial::parse(&printed).unwrap(), s);
@@ -150,8 +163,11 @@ mod tests {
 
     #[test]
     fn exact_values() {
-        assert_eq!(BadgeSerial::parse("0000-0000-0001").unwrap().value(), 1);
-        assert_eq!(BadgeSerial::parse("ZZZZ-ZZZZ-ZZZZ").unwrap().value(), (1 << 60) - 1);
+        assert_eq!(*BadgeSerial::parse("0000-0000-0001").unwrap().expose_secret(), 1u64.to_be_bytes());
+        assert_eq!(*BadgeSerial::parse("ZZZZ-ZZZZ-ZZZZ").unwrap().expose_secret(), ((1u64 << 60) - 1).to_be_bytes());
+        assert_eq!(BadgeSerial::from_be_bytes((1u64 << 60).to_be_bytes()).unwrap_err(), BadgeSerialError::WrongLength);
+        let max = BadgeSerial::from_be_bytes(((1u64 << 60) - 1).to_be_bytes()).unwrap();
+        assert_eq!(max.to_printed().as_str(), "ZZZZ-ZZZZ-ZZZZ");
         assert_eq!(BadgeSerial::parse("oooo-iiii-llll").unwrap().to_printed().as_str(), "0000-1111-1111");
         assert_eq!(BadgeSerial(0x0123_4567_89ab_cdef >> 4).to_printed().as_str(), "04HM-ASW9-NF6Y");
     }

@@ -2,20 +2,39 @@
 //!
 //! Decoding enforces, in this order: the size cap (before any parsing), a
 //! non-empty input, bounded nesting, well-formedness, no trailing bytes, and
-//! the deterministic encoding of RFC 8949 §4.2.1 (the input must equal the
-//! re-encoding of what was parsed: shortest-form integers and lengths,
-//! definite lengths only). Messages are CBOR arrays whose first item is the
+//! the deterministic encoding of RFC 8949 §4.2.1 (shortest-form integers and
+//! lengths, definite lengths only), checked in the same single pass over the
+//! bytes that parses them, without re-encoding: an input is accepted exactly
+//! when it equals the re-encoding of what was parsed. Messages are CBOR arrays whose first item is the
 //! version; [`ArrayReader`] checks the version before the arity, so a newer
 //! message with a different shape still reports `UnsupportedVersion`.
 
 use ciborium::Value;
+use zeroize::Zeroize;
 
 use crate::error::DecodeError;
+
+/// Overwrites every byte string and text string inside `value` (at any depth) with zeros: the one place where
+/// decoded or to-be-encoded CBOR trees that may hold secrets (plaintexts, role states) are wiped.
+pub(crate) fn wipe(value: &mut Value) {
+    match value {
+        Value::Bytes(b) => b.zeroize(),
+        Value::Text(t) => t.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            wipe(k);
+            wipe(v);
+        }),
+        Value::Tag(_, inner) => wipe(inner),
+        _ => {}
+    }
+}
 
 /// Parses one CBOR data item from `bytes` under the rules above.
 ///
 /// Messages as this crate writes them take one pass ([`deterministic_value`]); anything else goes through
-/// `ciborium` and the checks in the order above, which name the first rule it breaks.
+/// `ciborium` and the checks in the order above, which name the first rule it breaks. Every value parsed and then
+/// rejected is wiped ([`wipe`]) before it is dropped; the caller wipes the value it is given, if it holds secrets.
 pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<Value, DecodeError> {
     if bytes.len() > max_len {
         return Err(DecodeError::TooLong { max: max_len, got: bytes.len() });
@@ -30,8 +49,9 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
         return Ok(value);
     }
     // Rejected (or outside what the single pass takes): the general parser finds the first broken rule.
-    let value = parse_general(bytes, max_depth)?;
+    let mut value = parse_general(bytes, max_depth)?;
     if !is_deterministic(bytes) {
+        wipe(&mut value);
         return Err(DecodeError::NonCanonical);
     }
     Ok(value)
@@ -41,12 +61,14 @@ pub(crate) fn decode(bytes: &[u8], max_len: usize, max_depth: usize) -> Result<V
 /// encoding (`ciborium`): the error of the first rule broken, in the order of the module docs, up to trailing bytes.
 fn parse_general(bytes: &[u8], max_depth: usize) -> Result<Value, DecodeError> {
     let mut rest = bytes;
-    let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
-        ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
-        ciborium::de::Error::Io(_) => DecodeError::Truncated,
-        ciborium::de::Error::Syntax(_) | ciborium::de::Error::Semantic(..) => DecodeError::MalformedCbor,
-    })?;
+    let mut value: Value =
+        ciborium::de::from_reader_with_recursion_limit(&mut rest, max_depth).map_err(|e| match e {
+            ciborium::de::Error::RecursionLimitExceeded => DecodeError::NestingTooDeep,
+            ciborium::de::Error::Io(_) => DecodeError::Truncated,
+            ciborium::de::Error::Syntax(_) | ciborium::de::Error::Semantic(..) => DecodeError::MalformedCbor,
+        })?;
     if !rest.is_empty() {
+        wipe(&mut value);
         return Err(DecodeError::TrailingBytes);
     }
     Ok(value)
@@ -68,7 +90,8 @@ fn is_deterministic(bytes: &[u8]) -> bool {
 
 /// Reads one data item in the deterministic encoding (see [`is_deterministic`]) from the front of `rest`, with
 /// valid UTF-8 in text strings and at most `containers` nested arrays and maps (counted as `ciborium`'s recursion
-/// limit counts them): the value `ciborium` would give for it. `None` if the item is not one.
+/// limit counts them): the value `ciborium` would give for it. `None` if the item is not one; what was read of it
+/// is wiped.
 fn deterministic_value(rest: &mut &[u8], containers: usize) -> Option<Value> {
     let (&initial, tail) = rest.split_first()?;
     *rest = tail;
@@ -105,20 +128,36 @@ fn deterministic_value(rest: &mut &[u8], containers: usize) -> Option<Value> {
             // Every item takes at least one byte: a count beyond the input fails at its end, and never allocates
             // more than the input's length.
             let capacity = count.min(rest.len());
-            if major == 4 {
-                let mut items = Vec::with_capacity(capacity);
-                for _ in 0..count {
-                    items.push(deterministic_value(rest, inner)?);
-                }
-                Some(Value::Array(items))
+            // Filled in place, so that a failure part-way wipes what was read.
+            let mut value = if major == 4 {
+                Value::Array(Vec::with_capacity(capacity))
             } else {
-                let mut entries = Vec::with_capacity(capacity);
-                for _ in 0..count {
-                    let key = deterministic_value(rest, inner)?;
-                    entries.push((key, deterministic_value(rest, inner)?));
+                Value::Map(Vec::with_capacity(capacity))
+            };
+            for _ in 0..count {
+                let complete = match &mut value {
+                    Value::Array(items) => deterministic_value(rest, inner).map(|item| items.push(item)).is_some(),
+                    Value::Map(entries) => match deterministic_value(rest, inner) {
+                        Some(mut key) => match deterministic_value(rest, inner) {
+                            Some(item) => {
+                                entries.push((key, item));
+                                true
+                            }
+                            None => {
+                                wipe(&mut key);
+                                false
+                            }
+                        },
+                        None => false,
+                    },
+                    _ => false,
+                };
+                if !complete {
+                    wipe(&mut value);
+                    return None;
                 }
-                Some(Value::Map(entries))
             }
+            Some(value)
         }
         // Tags.
         _ => None,
@@ -161,10 +200,12 @@ fn reject_unsupported(v: &Value) -> bool {
 /// Deterministic encoding of `value`.
 pub(crate) fn encode(value: &Value) -> Vec<u8> {
     let mut out = Vec::new();
-    // Writing into a Vec cannot fail; an error here would be a bug in ciborium.
-    if ciborium::ser::into_writer(value, &mut out).is_err() {
-        out.clear();
-    }
+    #[expect(
+        clippy::expect_used,
+        reason = "ciborium's serializer fails only on a writer error (none for a Vec) or on a tag used outside a \
+                  `Value::Tag` (ciborium 0.2.2 src/ser/mod.rs:417, unreachable from a `Value`)"
+    )]
+    ciborium::ser::into_writer(value, &mut out).expect("serialising a CBOR value into a Vec cannot fail");
     out
 }
 
@@ -183,15 +224,17 @@ pub(crate) const MAJOR_MAP: u8 = 5;
 pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, arg: u64) {
     let major = (major & 0x07) << 5;
     let bytes = arg.to_be_bytes();
-    let (info, len) = match arg {
-        0..=23 => (bytes[7], 0usize),
-        24..=0xff => (24, 1),
-        0x100..=0xffff => (25, 2),
-        0x1_0000..=0xffff_ffff => (26, 4),
-        _ => (27, 8),
-    };
-    out.push(major | info);
-    out.extend_from_slice(bytes.get(8usize.saturating_sub(len)..).unwrap_or_default());
+    let [_, _, _, _, b4, b5, b6, b7] = bytes;
+    match arg {
+        0..=23 => out.push(major | b7),
+        24..=0xff => out.extend_from_slice(&[major | 24, b7]),
+        0x100..=0xffff => out.extend_from_slice(&[major | 25, b6, b7]),
+        0x1_0000..=0xffff_ffff => out.extend_from_slice(&[major | 26, b4, b5, b6, b7]),
+        _ => {
+            out.push(major | 27);
+            out.extend_from_slice(&bytes);
+        }
+    }
 }
 
 /// Builds a CBOR array message.
@@ -361,6 +404,25 @@ impl ArrayReader {
     /// Next item, whatever its type.
     pub(crate) fn value(&mut self, field: &'static str) -> Result<Value, DecodeError> {
         self.next(field)
+    }
+
+    /// Next item as `null` (→ `None`) or a byte string of exactly `N` bytes.
+    pub(crate) fn opt_fixed<const N: usize>(&mut self, field: &'static str) -> Result<Option<[u8; N]>, DecodeError> {
+        match self.next(field)? {
+            Value::Null => Ok(None),
+            v => Self::fixed_value(v, field).map(Some),
+        }
+    }
+
+    /// `value` (an item of an array read with [`ArrayReader::array`]) as a byte string of exactly `N` bytes.
+    pub(crate) fn fixed_value<const N: usize>(value: Value, field: &'static str) -> Result<[u8; N], DecodeError> {
+        match value {
+            Value::Bytes(b) => {
+                let got = b.len();
+                <[u8; N]>::try_from(b.as_slice()).map_err(|_| DecodeError::WrongLength { field, expected: N, got })
+            }
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
     }
 }
 

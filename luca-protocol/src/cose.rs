@@ -18,7 +18,7 @@
 //! a signature made for one object type never verifies as another.
 
 use ciborium::Value;
-use coset::{AsCborValue as _, CborSerializable as _, CoseSign1, CoseSign1Builder, HeaderBuilder, iana};
+use coset::{AsCborValue as _, CoseSign1, iana};
 
 use crate::cbor;
 use crate::crypto::{EcPublic, SIGNATURE_LEN};
@@ -27,16 +27,26 @@ use crate::error::{DecodeError, VerifyError};
 /// Nesting needed by COSE_Sign1 plus headers; payloads are decoded separately.
 const COSE_DEPTH: usize = 4;
 
-/// Signs `payload` under `content_type` with `sign` (an ECDSA P-256 signer returning `r‖s`).
+/// Signs `payload` under `content_type` with `sign` (an ECDSA P-256 signer returning `r‖s`): the COSE_Sign1
+/// `[protected, {}, payload, signature]` with the only protected header luca accepts. Written with the same
+/// CBOR writer as the `Sig_structure` it signs (what `coset`'s builder produces; the test `sign_is_cosets`
+/// compares the two), so it cannot fail.
 pub(crate) fn sign(content_type: &str, payload: Vec<u8>, sign: impl FnOnce(&[u8]) -> [u8; SIGNATURE_LEN]) -> Vec<u8> {
-    let protected =
-        HeaderBuilder::new().algorithm(iana::Algorithm::ES256).content_type(content_type.to_owned()).build();
-    let cose = CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .create_signature(b"", |tbs| sign(tbs).to_vec())
-        .build();
-    cose.to_vec().unwrap_or_default()
+    let protected = expected_protected(content_type);
+    let signature = sign(&sig_structure(&protected, &payload));
+    let mut out = Vec::with_capacity(protected.len().saturating_add(payload.len()).saturating_add(80));
+    cbor::write_head(&mut out, cbor::MAJOR_ARRAY, 4);
+    write_bytes(&mut out, &protected);
+    cbor::write_head(&mut out, cbor::MAJOR_MAP, 0);
+    write_bytes(&mut out, &payload);
+    write_bytes(&mut out, &signature);
+    out
+}
+
+/// Appends the byte string `item` (head and content).
+fn write_bytes(out: &mut Vec<u8>, item: &[u8]) {
+    cbor::write_head(out, cbor::MAJOR_BYTES, item.len() as u64);
+    out.extend_from_slice(item);
 }
 
 /// A parsed, not yet verified COSE_Sign1 object that keeps its exact bytes.
@@ -125,6 +135,13 @@ fn envelope_error(items: [Value; 4], expected: &[u8], content_type: &str) -> Dec
 /// `Sig_structure = ["Signature1", protected, h'', payload]` (RFC 9052 §4.4), the bytes a COSE_Sign1 signature
 /// covers, from the exact received `protected` and `payload` bytes (what `coset`'s `tbs_data` builds through a
 /// value tree; the test `sig_structure_is_cosets` compares the two).
+/// What an ES256 signer of a COSE_Sign1 with `content_type` over `payload` signs: the `Sig_structure`
+/// (RFC 9052 §4.4) with this crate's fixed protected header. Objects signed by several parties (the
+/// committee key announcement, PROTOCOL.md §13.4) carry one such signature per signer.
+pub(crate) fn signing_input(content_type: &str, payload: &[u8]) -> Vec<u8> {
+    sig_structure(&expected_protected(content_type), payload)
+}
+
 fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
     const CONTEXT: &[u8] = b"Signature1";
     let mut out = Vec::with_capacity(protected.len().saturating_add(payload.len()).saturating_add(32));
@@ -156,8 +173,30 @@ fn expected_protected(content_type: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::crypto::EcSecret;
+    use coset::{CborSerializable as _, CoseSign1Builder, HeaderBuilder};
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
+
+    #[test]
+    fn sign_is_cosets() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let sk = EcSecret::random(&mut rng);
+        let long = format!("application/{}", "x".repeat(300));
+        for (content_type, payload_len) in [("application/luca.v1.test", 2usize), ("a/b", 0), (long.as_str(), 70_000)] {
+            let payload = vec![0x5a; payload_len];
+            let ours = sign(content_type, payload.clone(), |m| sk.sign(m));
+            let protected =
+                HeaderBuilder::new().algorithm(iana::Algorithm::ES256).content_type(content_type.to_owned()).build();
+            let cosets = CoseSign1Builder::new()
+                .protected(protected)
+                .payload(payload)
+                .create_signature(b"", |tbs| sk.sign(tbs).to_vec())
+                .build()
+                .to_vec()
+                .unwrap();
+            assert_eq!(ours, cosets);
+        }
+    }
 
     #[test]
     fn sig_structure_is_cosets() {

@@ -15,8 +15,9 @@
 
 use zeroize::Zeroizing;
 
+use crate::badge_serial::BadgeSerial;
 use crate::crypto;
-use crate::error::DecodeError;
+use crate::fixed::prefix;
 use crate::ids::{HealthOfficeId, TraceId, UserId};
 use crate::keys::GuestSigningKey;
 use crate::labels;
@@ -53,9 +54,7 @@ fn proof_from(mac: &[u8; 32]) -> CheckoutProof {
 /// The trace id whose checkout proof is `proof`.
 pub fn trace_id(proof: &CheckoutProof) -> TraceId {
     let h = crypto::sha256(&[labels::TRACE_ID, proof.expose_secret()]);
-    let mut id = [0u8; 16];
-    id.copy_from_slice(h.get(..16).unwrap_or(&[0u8; 16]));
-    TraceId::from_array(id)
+    TraceId::from_array(prefix(&h))
 }
 
 /// The trace id of the guest check-in at `minute` (checkout proof, then hash).
@@ -71,9 +70,8 @@ pub fn proof_matches(proof: &CheckoutProof, trace: &TraceId) -> bool {
 
 /// The AES-128-GCM key of a guest's contact data.
 pub fn contact_data_key(data_secret: &DataSecret) -> ContactDataKey {
-    // 16 ≤ 255·32: HKDF cannot fail.
     ContactDataKey::new_with(|out| {
-        let _ = crypto::hkdf_sha256(b"", data_secret.expose_secret(), labels::CONTACT_DATA_KEY, out);
+        crypto::hkdf_sha256_array(b"", data_secret.expose_secret(), labels::CONTACT_DATA_KEY, out);
     })
 }
 
@@ -84,15 +82,12 @@ pub const NOTIFICATION_HASH_LEN: usize = 16;
 /// (level 0 = "your data was accessed", 1..=3 = warning levels).
 pub fn notification_hash(trace: &TraceId, office: &HealthOfficeId, level: u8) -> [u8; NOTIFICATION_HASH_LEN] {
     let mac = crypto::hmac_sha256(trace.as_bytes(), &[labels::NOTIFICATION_HASH, office.as_bytes(), &[level]]);
-    let mut out = [0u8; NOTIFICATION_HASH_LEN];
-    out.copy_from_slice(mac.get(..NOTIFICATION_HASH_LEN).unwrap_or(&[0u8; NOTIFICATION_HASH_LEN]));
-    out
+    prefix(&mac)
 }
 
 /// The 4-byte guest QR checksum of `body` (the first 105 bytes of the QR payload).
 pub fn qr_checksum(body: &[u8]) -> [u8; 4] {
-    let h = crypto::sha256(&[labels::QR_CHECKSUM, body]);
-    [h[0], h[1], h[2], h[3]]
+    prefix(&crypto::sha256(&[labels::QR_CHECKSUM, body]))
 }
 
 /// The hash that binds a consent response to the exact bytes of a tracing request.
@@ -119,9 +114,9 @@ pub struct BadgeSecrets {
 ///
 /// # Errors
 /// Only if the Argon2 parameters were invalid, which they are not.
-pub fn badge_seed(serial_value: u64) -> Result<BadgeSeed, crate::CryptoError> {
+pub fn badge_seed(serial: &BadgeSerial) -> Result<BadgeSeed, crate::CryptoError> {
     let mut out = Zeroizing::new([0u8; 32]);
-    let pw = Zeroizing::new(serial_value.to_be_bytes());
+    let pw = serial.expose_secret();
     crypto::argon2id(pw.as_slice(), labels::BADGE_ARGON2_SALT, BADGE_ARGON2_M_KIB, BADGE_ARGON2_T, out.as_mut_slice())?;
     BadgeSeed::from_slice(out.as_slice()).map_err(|_| crate::CryptoError)
 }
@@ -132,7 +127,7 @@ pub fn badge_seed(serial_value: u64) -> Result<BadgeSeed, crate::CryptoError> {
 /// Only if the derived signing key could not be produced (probability ≈ 2^-256·255).
 pub fn badge_secrets(seed: &BadgeSeed) -> Result<BadgeSecrets, crate::CryptoError> {
     let mut okm = Zeroizing::new([0u8; 96]);
-    crypto::hkdf_sha256(b"", seed.expose_secret(), labels::BADGE_SECRETS, okm.as_mut_slice())?;
+    crypto::hkdf_sha256_array(b"", seed.expose_secret(), labels::BADGE_SECRETS, &mut okm);
     let (uid, rest) = okm.split_at(16);
     let (ds, rest) = rest.split_at(16);
     let (ts, sk) = rest.split_at(32);
@@ -140,16 +135,29 @@ pub fn badge_secrets(seed: &BadgeSeed) -> Result<BadgeSecrets, crate::CryptoErro
     let data_secret = DataSecret::from_slice(ds).map_err(|_| crate::CryptoError)?;
     let tracing_secret = DailyTracingSecret::from_slice(ts).map_err(|_| crate::CryptoError)?;
     let signing_key = GuestSigningKey(crypto::hpke_derive_keypair(sk)?);
-    let trace_key = badge_trace_key(&tracing_secret)?;
+    let trace_key = badge_trace_key(&tracing_secret);
     Ok(BadgeSecrets { user_id, data_secret, tracing_secret, signing_key, trace_key })
 }
 
 /// The badge trace key of a badge tracing secret.
-///
-/// # Errors
-/// Never in practice (HKDF output of 16 bytes).
-pub fn badge_trace_key(tracing_secret: &DailyTracingSecret) -> Result<BadgeTraceKey, crate::CryptoError> {
-    let mut out = Zeroizing::new([0u8; 16]);
-    crypto::hkdf_sha256(b"", tracing_secret.expose_secret(), labels::BADGE_TRACE_KEY, out.as_mut_slice())?;
-    BadgeTraceKey::from_slice(out.as_slice()).map_err(|_: DecodeError| crate::CryptoError)
+pub fn badge_trace_key(tracing_secret: &DailyTracingSecret) -> BadgeTraceKey {
+    BadgeTraceKey::new_with(|out| {
+        crypto::hkdf_sha256_array(b"", tracing_secret.expose_secret(), labels::BADGE_TRACE_KEY, out);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badge_secrets_debug_redacts_every_field() {
+        let seed = BadgeSeed::from_slice(&[7; 32]).unwrap();
+        let secrets = badge_secrets(&seed).unwrap();
+        let dbg = format!("{secrets:?}");
+        assert!(!dbg.contains(&secrets.user_id.to_string()), "{dbg}");
+        for field in ["UserId", "DataSecret", "DailyTracingSecret", "BadgeTraceKey"] {
+            assert!(dbg.contains(&format!("{field}(<redacted>)")), "{field}: {dbg}");
+        }
+    }
 }

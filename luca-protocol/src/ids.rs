@@ -12,7 +12,7 @@ use rand_core::CryptoRng;
 use crate::error::DecodeError;
 
 macro_rules! id16 {
-    ($(#[$m:meta])* $name:ident, $field:literal) => {
+    (@common $(#[$m:meta])* $name:ident, $field:literal) => {
         $(#[$m])*
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name([u8; 16]);
@@ -65,9 +65,24 @@ macro_rules! id16 {
             }
         }
 
+    };
+    ($(#[$m:meta])* $name:ident, $field:literal) => {
+        id16!(@common $(#[$m])* $name, $field);
+
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, concat!(stringify!($name), "({})"), self)
+            }
+        }
+    };
+    ($(#[$m:meta])* $name:ident, $field:literal, redacted) => {
+        id16!(@common $(#[$m])* $name, $field);
+
+        /// Redacted: the identifier is personal data (CONTRIBUTING.md, "Secrets and personal data"); its hex form
+        /// is only ever written on purpose, through `Display`.
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
             }
         }
     };
@@ -76,8 +91,11 @@ macro_rules! id16 {
 id16!(
     /// A guest's user id: 128 random bits chosen by the guest app at registration.
     /// The operator server stores the guest's encrypted contact data under it.
+    ///
+    /// Its `Debug` is redacted (personal data: it links a guest's check-ins to their contact data).
     UserId,
-    "user_id"
+    "user_id",
+    redacted
 );
 id16!(
     /// A venue's id (also of a private meeting), chosen at registration.
@@ -114,7 +132,9 @@ pub struct DailyKeyId(pub u16);
 impl DailyKeyId {
     /// The id of the daily key issued for `day`.
     pub fn for_day(day: crate::time::UtcDay) -> Self {
-        Self(u16::try_from(day.0 & 0xffff).unwrap_or(0))
+        // The low 16 bits of the day number.
+        let [_, _, hi, lo] = day.0.to_be_bytes();
+        Self(u16::from_be_bytes([hi, lo]))
     }
 }
 
@@ -131,5 +151,18 @@ pub struct BadgeKeyId(pub u16);
 impl fmt::Display for BadgeKeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_id_debug_is_redacted_public_ids_are_not() {
+        let id = [0xab; 16];
+        assert_eq!(format!("{:?}", UserId::from_array(id)), "UserId(<redacted>)");
+        assert_eq!(UserId::from_array(id).to_string(), "ab".repeat(16));
+        assert_eq!(format!("{:?}", VenueId::from_array(id)), format!("VenueId({})", "ab".repeat(16)));
     }
 }

@@ -34,6 +34,21 @@ pub const QR_CHECKSUM: &[u8] = b"luca/v1/qr-checksum";
 /// SHA-256 prefix of a request hash (binds a consent response to the exact tracing request bytes).
 pub const TRACING_REQUEST_HASH: &[u8] = b"luca/v1/tracing-request-hash";
 
+// ------------------------------------------------------- threshold daily keys (§13)
+
+/// The context string of the batched DLEQ proofs (RFC 9497 §2.2 with this in place of
+/// `"OPRFV1-" ‖ mode ‖ "-" ‖ identifier`): DSTs `"HashToScalar-" ‖ LABEL` and `"Seed-" ‖ LABEL`.
+pub const THRESHOLD_DLEQ_CONTEXT: &[u8] = b"luca/v1/threshold-dleq";
+/// SHA-256 prefix of a DKG session id:
+/// `SHA-256(LABEL ‖ daily_key_id_be16 ‖ t_be16 ‖ n_be16 ‖ (office_id ‖ signing_key ‖ encryption_key)*)`.
+pub const DKG_SESSION: &[u8] = b"luca/v1/dkg-session";
+/// Signature prefix of a DKG share: the dealer signs `LABEL ‖ session ‖ dealer_be16 ‖ recipient_be16 ‖ share`.
+pub const DKG_SHARE: &[u8] = b"luca/v1/dkg-share";
+/// HPKE `info`: a DKG dealer's share sealed to one committee member.
+pub const HPKE_DKG_SHARE: &[u8] = b"luca/v1/hpke/dkg-share";
+/// SHA-256 prefix of a partial-decryption request's hash (what a response is bound to).
+pub const PARTIAL_DECRYPTION_REQUEST_HASH: &[u8] = b"luca/v1/partial-decryption-request-hash";
+
 // ----------------------------------------------------------------- HPKE info
 
 /// HPKE `info`: guest QR inner layer, sealed to a daily key.
@@ -76,3 +91,18 @@ pub const COSE_CONTACT_DATA: &str = "application/luca.v1.contact-data";
 pub const COSE_TRACING_REQUEST: &str = "application/luca.v1.tracing-request";
 /// COSE content type of a notification list.
 pub const COSE_NOTIFICATION_LIST: &str = "application/luca.v1.notification-list";
+/// COSE content type of a DKG dealing (round 1).
+pub const COSE_DKG_DEALING: &str = "application/luca.v1.dkg-dealing";
+/// COSE content type of a DKG complaint (round 2).
+pub const COSE_DKG_COMPLAINT: &str = "application/luca.v1.dkg-complaint";
+/// COSE content type of a DKG justification (a dealer reveals a share complained about).
+pub const COSE_DKG_JUSTIFICATION: &str = "application/luca.v1.dkg-justification";
+/// COSE content type of a partial-decryption request.
+pub const COSE_PARTIAL_DECRYPTION_REQUEST: &str = "application/luca.v1.partial-decryption-request";
+/// COSE content type of a partial-decryption response.
+pub const COSE_PARTIAL_DECRYPTION_RESPONSE: &str = "application/luca.v1.partial-decryption-response";
+/// COSE content type whose `Sig_structure` every committee member signs in a committee key announcement.
+pub const COSE_COMMITTEE_KEY_ANNOUNCEMENT: &str = "application/luca.v1.committee-key-announcement";
+/// AEAD associated-data prefix of a sealed (encrypted) role state:
+/// `LABEL ‖ I2OSP(len(state_type), 2) ‖ state_type ‖ version_be64`.
+pub const STATE_SEAL: &[u8] = b"luca/v1/state-seal";

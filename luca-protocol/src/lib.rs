@@ -8,6 +8,11 @@
 //! is reproducible byte for byte — the test vectors in `test-vectors/v1/`
 //! depend on it.
 //!
+//! **Randomness in production comes from [`rng::system()`]** (the operating
+//! system's generator). The examples below seed `ChaCha20Rng` with a fixed
+//! number so that their outputs are reproducible; code that copies that ships
+//! predictable keys.
+//!
 //! ## Which type do I use?
 //!
 //! | you are | you need | types |
@@ -22,7 +27,7 @@
 //! | health office | tracing | [`messages::history_share::HistoryShareIn::open`], [`messages::tracing_request::TracingRequest::sign`], [`messages::consent_response::ConsentResponseIn::open`], [`messages::notification_list::NotificationList::build`] |
 //! | server | validate what it receives, without any secret | [`server`] (one function per message: structure, signatures and chains, freshness, checkout proofs, bindings to stored records), [`tan::Tan::parse`] |
 //! | badge issuer, badge owner | the printed serial and every secret derived from it | [`badge_serial::BadgeSerial`], [`signed::badge_attestation::BadgeAttestation::issue`], [`qr::badge::BadgeQr`] |
-//! | anyone | render a QR code | [`qr::render`] |
+//! | anyone | render a QR code (cargo feature `render`, on by default) | `qr::render` |
 //!
 //! Every decoder is total: size cap first, version first, exact lengths, no
 //! trailing bytes, deterministic CBOR only, bounded nesting; every failure is
@@ -74,15 +79,20 @@ pub(crate) mod cose;
 pub(crate) mod crypto;
 pub mod derive;
 pub mod error;
+pub(crate) mod fixed;
 pub mod ids;
 pub mod keys;
 pub mod labels;
 pub mod messages;
 pub mod qr;
+#[cfg(feature = "system-rng")]
+pub mod rng;
 pub mod secrets;
 pub mod server;
 pub mod signed;
+pub mod state;
 pub mod tan;
+pub mod threshold;
 pub mod time;
 
 pub use crypto::CryptoError;

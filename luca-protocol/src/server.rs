@@ -31,8 +31,9 @@ use crate::messages::history_share::HistoryShareIn;
 use crate::messages::key_share::KeyShareIn;
 use crate::messages::notification_list::{NotificationList, NotificationListIn};
 use crate::messages::tracing_request::{TracingRequest, TracingRequestIn};
-use crate::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn};
+use crate::signed::daily_key_announcement::{AnnouncedDailyKey, DailyKeyAnnouncement, DailyKeyAnnouncementIn};
 use crate::signed::health_office_certificate::HealthOfficeCertificate;
+use crate::threshold::announcement::{CommitteeKeyAnnouncement, CommitteeKeyAnnouncementIn};
 use crate::time::UnixTime;
 
 /// How far a history share's `created_at` may lie from the server's clock, in seconds.
@@ -57,6 +58,9 @@ pub enum ServerError {
     /// The message names a daily key that is unknown or was not in use at the time.
     #[error("unknown daily key")]
     UnknownDailyKey,
+    /// A committee key announcement was refused (PROTOCOL.md §13.4).
+    #[error(transparent)]
+    Threshold(#[from] crate::threshold::ThresholdError),
     /// The message contradicts the stored object it refers to.
     #[error("does not match the stored {field}")]
     Mismatch {
@@ -75,6 +79,7 @@ impl ServerError {
             Self::Checkout(e) => e.kind(),
             Self::UnknownDailyKey => "unknown_daily_key",
             Self::Mismatch { .. } => "mismatch",
+            Self::Threshold(e) => e.kind(),
         }
     }
 }
@@ -140,7 +145,7 @@ pub fn contact_data(bytes: &[u8], previous: Option<&ContactDataIn>) -> Result<Co
 /// [`ServerError::UnknownDailyKey`].
 pub fn history_share(
     bytes: &[u8],
-    daily_keys: &[DailyKeyAnnouncement],
+    daily_keys: &[impl AnnouncedDailyKey],
     now: UnixTime,
 ) -> Result<HistoryShareIn, ServerError> {
     let share = HistoryShareIn::from_slice(bytes)?;
@@ -169,6 +174,19 @@ pub fn daily_key_announcement(
     now: UnixTime,
 ) -> Result<DailyKeyAnnouncement, ServerError> {
     Ok(DailyKeyAnnouncementIn::from_slice(bytes)?.verify(issuer, now)?)
+}
+
+/// A committee key announcement (PROTOCOL.md §13.4) with at least `t` valid signatures of listed
+/// members among `certificates` (the verified, current health-office certificates the server holds).
+///
+/// # Errors
+/// [`ServerError::Decode`] or [`ServerError::Threshold`] (`too_few`, `expired`, `not_yet_valid`).
+pub fn committee_key_announcement(
+    bytes: &[u8],
+    certificates: &[HealthOfficeCertificate],
+    now: UnixTime,
+) -> Result<CommitteeKeyAnnouncement, ServerError> {
+    Ok(CommitteeKeyAnnouncementIn::from_slice(bytes)?.verify(certificates, now)?)
 }
 
 /// A key share for the verified `announcement`, addressed to the certified `recipient`.
@@ -429,7 +447,10 @@ mod tests {
         .unwrap();
         let keys = [w.announcement.clone()];
         assert!(history_share(share.as_bytes(), &keys, NOW.plus_secs(10)).is_ok());
-        assert_eq!(history_share(share.as_bytes(), &[], NOW).unwrap_err(), ServerError::UnknownDailyKey);
+        assert_eq!(
+            history_share(share.as_bytes(), &[] as &[DailyKeyAnnouncement], NOW).unwrap_err(),
+            ServerError::UnknownDailyKey
+        );
         assert_eq!(history_share(share.as_bytes(), &keys, NOW.plus_secs(3600)).unwrap_err().kind(), "expired");
     }
 

@@ -68,7 +68,7 @@ impl TanError {
 /// the symbols are wiped on drop. `Display` prints the grouped form
 /// `XXXX-XXXX-XXXX` (the TAN is meant to be shown to its owner).
 #[derive(zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
-pub struct Tan([u8; SYMBOLS]);
+pub struct Tan(String);
 
 impl Tan {
     /// Number of symbols (including the check symbol).
@@ -120,18 +120,18 @@ impl Tan {
 
     /// The 12 symbols without separators, uppercase (e.g. for a server-side lookup).
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        &self.0
     }
 }
 
 impl fmt::Display for Tan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.as_str();
-        for (i, group) in [s.get(0..4), s.get(4..8), s.get(8..12)].into_iter().enumerate() {
-            if i > 0 {
-                f.write_str("-")?;
+        use fmt::Write as _;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == 4 || i == 8 {
+                f.write_char('-')?;
             }
-            f.write_str(group.unwrap_or_default())?;
+            f.write_char(c)?;
         }
         Ok(())
     }
@@ -145,7 +145,7 @@ impl fmt::Debug for Tan {
 
 impl ConstantTimeEq for Tan {
     fn ct_eq(&self, other: &Self) -> subtle::Choice {
-        self.0.ct_eq(&other.0)
+        self.0.as_bytes().ct_eq(other.0.as_bytes())
     }
 }
 
@@ -173,12 +173,9 @@ fn symbol_index(c: u8) -> Option<u8> {
     ALPHABET.iter().position(|a| *a == c).and_then(|p| u8::try_from(p).ok())
 }
 
-fn to_ascii(idx: &[u8; SYMBOLS]) -> [u8; SYMBOLS] {
-    let mut out = [0u8; SYMBOLS];
-    for (o, i) in out.iter_mut().zip(idx) {
-        *o = ALPHABET.get(usize::from(*i)).copied().unwrap_or(b'A');
-    }
-    out
+/// The symbols of `idx` (each `< 26`: drawn by [`draw_symbol`] or found by [`symbol_index`]).
+fn to_ascii(idx: &[u8; SYMBOLS]) -> String {
+    idx.iter().filter_map(|i| ALPHABET.get(usize::from(*i))).map(|c| char::from(*c)).collect()
 }
 
 /// Luhn mod N sum of `idx`, from the right; the rightmost symbol gets factor 2

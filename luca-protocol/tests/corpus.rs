@@ -262,10 +262,10 @@ fn mutations(seed: &[u8], rng: &mut ChaCha20Rng) -> Vec<Vec<u8>> {
     let p = pos(rng);
     inserted.insert(p, rng.next_u32() as u8);
     out.push(inserted);
-    if let Ok(t) = std::str::from_utf8(seed) {
-        if t.bytes().any(|c| c.is_ascii_uppercase()) {
-            out.push(t.to_ascii_lowercase().into_bytes());
-        }
+    if let Ok(t) = std::str::from_utf8(seed)
+        && t.bytes().any(|c| c.is_ascii_uppercase())
+    {
+        out.push(t.to_ascii_lowercase().into_bytes());
     }
     out
 }

@@ -142,15 +142,6 @@ impl VenueError {
             Self::Crypto => "crypto",
         }
     }
-
-    /// Maps an error of [`VenueQr::new`](luca_protocol::qr::venue::VenueQr::new).
-    pub(crate) fn from_qr(e: DecodeError) -> Self {
-        match e {
-            DecodeError::InvalidUrl => Self::InvalidHost,
-            DecodeError::InvalidField { field: "table" } => Self::InvalidTable,
-            other => Self::InvalidQr(other),
-        }
-    }
 }
 
 /// Why a private meeting could not be set up or shown.
@@ -181,76 +172,8 @@ impl MeetingError {
             Self::Invalid(_) => "invalid",
         }
     }
-
-    /// Maps an error of descriptor issuing or of building the QR.
-    pub(crate) fn from_decode(e: DecodeError) -> Self {
-        match e {
-            DecodeError::InvalidField { field: "name" } => Self::InvalidName,
-            DecodeError::InvalidField { field: "validity" } => Self::InvalidValidity,
-            DecodeError::InvalidUrl => Self::InvalidHost,
-            other => Self::Invalid(other),
-        }
-    }
 }
 
-/// Why exported state bytes could not be imported. Never carries the bytes.
-#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StateError {
-    /// The input is longer than the state's size cap (checked before parsing).
-    #[error("state of {got} bytes exceeds the size cap of {max} bytes")]
-    TooLong {
-        /// The cap.
-        max: usize,
-        /// The input length.
-        got: usize,
-    },
-    /// The input is empty, not well-formed CBOR, nested too deep, or not an array.
-    #[error("malformed state")]
-    Malformed,
-    /// Bytes remain after the state.
-    #[error("trailing bytes after the state")]
-    TrailingBytes,
-    /// The CBOR is not in deterministic encoding.
-    #[error("state is not in deterministic encoding")]
-    NonCanonical,
-    /// The state is of another type (e.g. a meeting host's state given to a venue).
-    #[error("wrong state type")]
-    WrongStateType,
-    /// The state's version is not one this crate reads.
-    #[error("unsupported state version {got}")]
-    UnsupportedVersion {
-        /// The version found.
-        got: u64,
-    },
-    /// The state has the wrong number of items.
-    #[error("state has {got} items, expected {expected}")]
-    WrongArity {
-        /// Required item count.
-        expected: usize,
-        /// Actual item count.
-        got: usize,
-    },
-    /// A field has the wrong type, length or value, or contradicts another field.
-    #[error("invalid state field {field}")]
-    InvalidField {
-        /// Which field.
-        field: &'static str,
-    },
-}
-
-impl StateError {
-    /// Stable snake-case name of the error.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::TooLong { .. } => "too_long",
-            Self::Malformed => "malformed",
-            Self::TrailingBytes => "trailing_bytes",
-            Self::NonCanonical => "non_canonical",
-            Self::WrongStateType => "wrong_state_type",
-            Self::UnsupportedVersion { .. } => "unsupported_version",
-            Self::WrongArity { .. } => "wrong_arity",
-            Self::InvalidField { .. } => "invalid_field",
-        }
-    }
-}
+/// Why exported state bytes could not be imported: the state error of every role, from
+/// [`luca_protocol::state`] (the same type as `luca_client::StateError` and `luca_healthoffice::StateError`).
+pub use luca_protocol::state::StateError;

@@ -31,7 +31,8 @@
 //!
 //! `export_state()` returns deterministic, versioned CBOR in a buffer that
 //! wipes itself; `import_state(&[u8])` decodes it strictly (size cap 4096
-//! bytes, exact shape). **The bytes contain private keys**: encrypting them
+//! bytes, exact shape), both through the state codec of `luca-protocol`
+//! ([`luca_protocol::state`], whose [`StateError`] this crate re-exports). **The bytes contain private keys**: encrypting them
 //! at rest is the embedder's choice. A venue's descriptor is stored with it
 //! and verified again after import ([`Venue::reverify_descriptor`]). The
 //! [`Scanner`] holds no secret and has no state to export: rebuild it from the
@@ -131,7 +132,6 @@ mod consent;
 mod error;
 mod meeting;
 mod scanner;
-mod state;
 mod venue;
 
 pub use consent::{ConsentAnswer, RecordFailure, StoredCheckIn};
@@ -139,3 +139,6 @@ pub use error::{MeetingError, ScanError, StateError, VenueError};
 pub use meeting::{MeetingGuest, PrivateMeetingHost};
 pub use scanner::{DEFAULT_FRESHNESS_SECS, ScanResult, Scanner};
 pub use venue::{Venue, VenueCheckout, VenueRegistrationRequest};
+
+/// Size cap of the exported state of a [`Venue`] or a [`PrivateMeetingHost`], in bytes.
+pub const MAX_STATE_LEN: usize = 4096;

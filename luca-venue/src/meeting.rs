@@ -5,23 +5,26 @@ use std::collections::BTreeSet;
 
 use luca_protocol::ids::{TraceId, VenueId};
 use luca_protocol::keys::{EncryptionPublicKey, HostSigningKey, SignaturePublicKey, VenuePrivateKey};
-use luca_protocol::qr::venue::VenueQr;
-use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
+use luca_protocol::qr::venue::{self as venue_qr, VenueQr};
+use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, check_name};
 use luca_protocol::signed::venue_descriptor::VenueDescriptor;
+use luca_protocol::state::{Header, StateKey, StateReader, StateSpec, StateWriter};
 use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::consent::{self, ConsentAnswer, Sorted, StoredCheckIn};
 use crate::error::{MeetingError, StateError, VenueError};
-use crate::state;
 
-/// Type string of a meeting host's exported state.
-const STATE_TYPE: &str = "luca-venue/private-meeting-host";
-/// Version of a meeting host's exported state.
-const STATE_VERSION: u64 = 1;
-/// Items: type, version, venue id, host signing key, venue key, name, not_before, not_after.
-const STATE_ARITY: usize = 8;
+/// A meeting host's exported state: type, version, venue id, host signing key, venue key, name, not_before,
+/// not_after, at most 4096 bytes.
+const HOST_STATE: StateSpec = StateSpec {
+    state_type: "luca-venue/private-meeting-host",
+    version: 1,
+    header: Header::TypeFirst,
+    arity: 8,
+    max_len: crate::MAX_STATE_LEN,
+};
 
 /// A guest of a private meeting, as the host reads it.
 ///
@@ -77,6 +80,8 @@ impl PrivateMeetingHost {
     /// [`MeetingError::InvalidName`] (1..=128 UTF-8 bytes, no control
     /// character), [`MeetingError::InvalidValidity`] (`not_before >= not_after`).
     pub fn new<R: CryptoRng>(rng: &mut R, name: &str, validity: Validity) -> Result<Self, MeetingError> {
+        // The name rule before any key is drawn: an invalid (e.g. oversized) name fails at once.
+        check_name(name).map_err(|_| MeetingError::InvalidName)?;
         let signing_key = HostSigningKey::generate(rng);
         let key = VenuePrivateKey::generate(rng);
         let venue_id = VenueId::random(rng);
@@ -90,9 +95,14 @@ impl PrivateMeetingHost {
         name: &str,
         validity: Validity,
     ) -> Result<Self, MeetingError> {
+        // The descriptor's own rules first, so each failure has its typed error.
+        check_name(name).map_err(|_| MeetingError::InvalidName)?;
+        if !validity.is_well_formed() {
+            return Err(MeetingError::InvalidValidity);
+        }
         let descriptor =
             VenueDescriptor::issue_private_meeting(&signing_key, venue_id, name, &key.public_key(), validity)
-                .map_err(MeetingError::from_decode)?;
+                .map_err(MeetingError::Invalid)?;
         Ok(Self { signing_key, key, descriptor })
     }
 
@@ -132,7 +142,10 @@ impl PrivateMeetingHost {
     /// [`MeetingError::InvalidHost`] if `host` is empty, longer than 255
     /// characters or has a character outside `A–Z a–z 0–9 . - :`.
     pub fn qr(&self, host: &str) -> Result<VenueQr, MeetingError> {
-        VenueQr::new(host, &self.descriptor, None).map_err(MeetingError::from_decode)
+        if !venue_qr::is_valid_host(host) {
+            return Err(MeetingError::InvalidHost);
+        }
+        VenueQr::new(host, &self.descriptor, None).map_err(MeetingError::Invalid)
     }
 
     /// Reads the guests of the meeting from the check-ins the server hands
@@ -180,6 +193,25 @@ impl PrivateMeetingHost {
         consent::answer(rng, self.venue_id(), &self.key, request_bytes, office, records, now)
     }
 
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        HOST_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&HOST_STATE.open(key, bytes)?)
+    }
+
     /// The host's state, to persist: version 1, deterministic CBOR
     /// `["luca-venue/private-meeting-host", 1, venue_id, host_signing_key,
     /// venue_private_key, name, not_before, not_after]`. The descriptor is not
@@ -191,21 +223,20 @@ impl PrivateMeetingHost {
     /// at rest is the embedder's choice; the buffer wipes itself on drop.
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
         let validity = self.validity();
-        let fields = vec![
-            ciborium::Value::Bytes(self.venue_id().as_bytes().to_vec()),
-            ciborium::Value::Bytes(self.signing_key.to_bytes().to_vec()),
-            ciborium::Value::Bytes(self.key.to_bytes().to_vec()),
-            ciborium::Value::Text(self.name().to_owned()),
-            ciborium::Value::Integer(validity.not_before.0.into()),
-            ciborium::Value::Integer(validity.not_after.0.into()),
-        ];
-        state::encode(STATE_TYPE, STATE_VERSION, fields)
+        let mut w = StateWriter::new(&HOST_STATE);
+        w.bytes(self.venue_id().as_bytes())
+            .bytes(self.signing_key.to_bytes().as_slice())
+            .bytes(self.key.to_bytes().as_slice())
+            .text(self.name())
+            .uint(validity.not_before.0)
+            .uint(validity.not_after.0);
+        w.finish()
     }
 
     /// Restores a host from [`export_state`](Self::export_state) bytes and
     /// re-signs the same descriptor.
     ///
-    /// Checks, in order: size cap (4096 bytes), deterministic CBOR of depth 1
+    /// Checks, in order: size cap (4096 bytes), deterministic CBOR (`luca_protocol::state`)
     /// without trailing bytes, type `"luca-venue/private-meeting-host"`,
     /// version 1, 8 items, a 16-byte venue id, two valid 32-byte private keys,
     /// a text name and two unsigned times that make a valid descriptor.
@@ -213,7 +244,7 @@ impl PrivateMeetingHost {
     /// # Errors
     /// The [`StateError`] of the first check that fails.
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let mut r = state::decode(bytes, STATE_TYPE, STATE_VERSION, STATE_ARITY)?;
+        let mut r = StateReader::open(bytes, &HOST_STATE)?;
         let venue_id = VenueId::from_array(*r.fixed::<16>("venue_id")?);
         let signing_key = HostSigningKey::from_slice(r.fixed::<32>("host_signing_key")?.as_slice())
             .map_err(|_| StateError::InvalidField { field: "host_signing_key" })?;

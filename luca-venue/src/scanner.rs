@@ -9,10 +9,10 @@ use luca_protocol::messages::checkin_record::{CheckInRecord, CheckInSource, Inne
 use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
 use luca_protocol::qr::guest::GuestCheckInQr;
 use luca_protocol::signed::badge_attestation::BadgeAttestationIn;
-use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
+use luca_protocol::signed::daily_key_announcement::AnnouncedDailyKey;
 use luca_protocol::signed::registrar_certificate::RegistrarCertificate;
 use luca_protocol::signed::venue_descriptor::VenueDescriptor;
-use luca_protocol::time::{UnixMinute, UnixTime};
+use luca_protocol::time::{UnixMinute, UnixTime, Validity};
 use rand_core::CryptoRng;
 
 use crate::error::ScanError;
@@ -63,7 +63,8 @@ pub struct ScanResult {
 pub struct Scanner {
     venue_id: VenueId,
     venue_key: EncryptionPublicKey,
-    daily_keys: BTreeMap<DailyKeyId, DailyKeyAnnouncement>,
+    /// The use periods of the verified daily keys, by id.
+    daily_keys: BTreeMap<DailyKeyId, Validity>,
     registrar: Option<RegistrarCertificate>,
     seen: HashMap<TraceId, UnixTime>,
     seen_badges: HashMap<Vec<u8>, UnixTime>,
@@ -117,12 +118,12 @@ impl Scanner {
         self.window_secs
     }
 
-    /// Adds a verified daily key announcement (verify it with its issuer's
-    /// certificate first). A later announcement for the same day replaces the
-    /// earlier; a badge key announcement is ignored.
-    pub fn add_daily_key(&mut self, announcement: DailyKeyAnnouncement) {
+    /// Adds a verified daily key: a single-office announcement verified with its issuer's certificate,
+    /// or a committee key announcement verified with `t` member signatures (PROTOCOL.md §13.4). A later
+    /// announcement for the same day replaces the earlier; a badge key announcement is ignored.
+    pub fn add_daily_key(&mut self, announcement: impl AnnouncedDailyKey) {
         if let Some(id) = announcement.daily_key_id() {
-            self.daily_keys.insert(id, announcement);
+            self.daily_keys.insert(id, announcement.validity());
         }
     }
 
@@ -130,7 +131,7 @@ impl Scanner {
     /// seen more than two windows before `now`. Scanning prunes the seen sets
     /// by itself; call this, e.g. hourly, to drop old daily keys.
     pub fn purge(&mut self, now: UnixTime) {
-        self.daily_keys.retain(|_, k| now < k.validity().not_after);
+        self.daily_keys.retain(|_, v| now < v.not_after);
         self.prune_seen(now);
     }
 
@@ -169,8 +170,8 @@ impl Scanner {
         if start > now.plus_secs(self.window_secs) {
             return Err(ScanError::FromFuture);
         }
-        let key = self.daily_keys.get(&qr.daily_key_id()).ok_or(ScanError::UnknownDailyKey)?;
-        if !key.validity().contains(now) {
+        let validity = self.daily_keys.get(&qr.daily_key_id()).ok_or(ScanError::UnknownDailyKey)?;
+        if !validity.contains(now) {
             return Err(ScanError::UnknownDailyKey);
         }
         let trace_id = qr.trace_id();

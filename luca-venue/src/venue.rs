@@ -5,10 +5,11 @@ use luca_protocol::ids::VenueId;
 use luca_protocol::keys::{EncryptionPublicKey, VenuePrivateKey};
 use luca_protocol::messages::additional_data::{AdditionalDataContent, AdditionalDataIn};
 use luca_protocol::messages::checkin_record::{CheckInRecordIn, InnerRecord};
-use luca_protocol::qr::venue::VenueQr;
+use luca_protocol::qr::venue::{self as venue_qr, VenueQr};
 use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, check_name};
 use luca_protocol::signed::registrar_certificate::RegistrarCertificate;
 use luca_protocol::signed::venue_descriptor::{MAX_TABLE_COUNT, VenueDescriptor, VenueDescriptorIn, VenueKind};
+use luca_protocol::state::{Header, StateKey, StateReader, StateSpec, StateWriter};
 use luca_protocol::time::UnixTime;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
@@ -16,14 +17,15 @@ use zeroize::Zeroizing;
 use crate::consent::{self, ConsentAnswer, StoredCheckIn};
 use crate::error::{StateError, VenueError};
 use crate::scanner::Scanner;
-use crate::state;
 
-/// Type string of a venue's exported state.
-const STATE_TYPE: &str = "luca-venue/venue";
-/// Version of a venue's exported state.
-const STATE_VERSION: u64 = 1;
-/// Items of a venue's exported state: type, version, venue id, private key, descriptor.
-const STATE_ARITY: usize = 5;
+/// A venue's exported state: type, version, venue id, private key, descriptor, at most 4096 bytes.
+const VENUE_STATE: StateSpec = StateSpec {
+    state_type: "luca-venue/venue",
+    version: 1,
+    header: Header::TypeFirst,
+    arity: 5,
+    max_len: crate::MAX_STATE_LEN,
+};
 
 /// What a venue sends to the registrar to be registered (a plain public
 /// struct: the registrar, e.g. in `luca-healthoffice`, signs a
@@ -52,10 +54,10 @@ impl VenueRegistrationRequest {
     /// [`DecodeError::InvalidField`] with `field` `"name"` or `"table_count"`.
     pub fn validate(&self) -> Result<(), DecodeError> {
         check_name(&self.name)?;
-        if let Some(n) = self.table_count {
-            if n == 0 || n > MAX_TABLE_COUNT {
-                return Err(DecodeError::InvalidField { field: "table_count" });
-            }
+        if let Some(n) = self.table_count
+            && (n == 0 || n > MAX_TABLE_COUNT)
+        {
+            return Err(DecodeError::InvalidField { field: "table_count" });
         }
         Ok(())
     }
@@ -220,7 +222,14 @@ impl Venue {
     /// outside `1..=table_count`.
     pub fn printed_qr(&self, host: &str, table: Option<u16>) -> Result<VenueQr, VenueError> {
         let descriptor = self.descriptor().ok_or(VenueError::NoDescriptor)?;
-        VenueQr::new(host, descriptor, table).map_err(VenueError::from_qr)
+        // The protocol's own checks, in VenueQr::new's order, so each failure has its typed error.
+        if !venue_qr::is_valid_host(host) {
+            return Err(VenueError::InvalidHost);
+        }
+        if !venue_qr::is_valid_table(descriptor, table) {
+            return Err(VenueError::InvalidTable);
+        }
+        VenueQr::new(host, descriptor, table).map_err(VenueError::InvalidQr)
     }
 
     /// A scanner for this venue (it needs only the venue id and public key).
@@ -302,6 +311,25 @@ impl Venue {
         consent::answer(rng, self.venue_id, &self.key, request_bytes, office, records, now)
     }
 
+    /// The state sealed under `key` (AES-256-GCM with the state type and version as associated data,
+    /// [`StateKey`]): what to store where the platform gives no encryption at rest. Keep the key in the
+    /// platform's keystore. [`export_state`](Self::export_state) is the plain form.
+    ///
+    /// # Errors
+    /// [`StateError::TooLong`] only if the state outgrew its size cap.
+    pub fn export_state_encrypted<R: CryptoRng>(&self, rng: &mut R, key: &StateKey) -> Result<Vec<u8>, StateError> {
+        VENUE_STATE.seal(rng, key, &self.export_state())
+    }
+
+    /// Restores a state sealed by [`export_state_encrypted`](Self::export_state_encrypted).
+    ///
+    /// # Errors
+    /// [`StateError::DecryptionFailed`] for a wrong key or a changed byte, the envelope's decoding errors,
+    /// then those of [`import_state`](Self::import_state).
+    pub fn import_state_encrypted(bytes: &[u8], key: &StateKey) -> Result<Self, StateError> {
+        Self::import_state(&VENUE_STATE.open(key, bytes)?)
+    }
+
     /// The venue's state, to persist: version 1, deterministic CBOR
     /// `["luca-venue/venue", 1, venue_id, private_key, descriptor / null]`.
     ///
@@ -310,21 +338,18 @@ impl Venue {
     /// rest is the embedder's choice; the buffer wipes itself on drop.
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
         let descriptor = match &self.descriptor {
-            Descriptor::None => ciborium::Value::Null,
-            Descriptor::Verified(d) => ciborium::Value::Bytes(d.to_bytes()),
-            Descriptor::Imported(d) => ciborium::Value::Bytes(d.to_bytes()),
+            Descriptor::None => None,
+            Descriptor::Verified(d) => Some(d.as_bytes()),
+            Descriptor::Imported(d) => Some(d.as_bytes()),
         };
-        let fields = vec![
-            ciborium::Value::Bytes(self.venue_id.as_bytes().to_vec()),
-            ciborium::Value::Bytes(self.key.to_bytes().to_vec()),
-            descriptor,
-        ];
-        state::encode(STATE_TYPE, STATE_VERSION, fields)
+        let mut w = StateWriter::new(&VENUE_STATE);
+        w.bytes(self.venue_id.as_bytes()).bytes(self.key.to_bytes().as_slice()).opt_bytes(descriptor);
+        w.finish()
     }
 
     /// Restores a venue from [`export_state`](Self::export_state) bytes.
     ///
-    /// Checks, in order: size cap (4096 bytes), deterministic CBOR of depth 1
+    /// Checks, in order: size cap (4096 bytes), deterministic CBOR (`luca_protocol::state`)
     /// without trailing bytes, type `"luca-venue/venue"`, version 1, 5 items,
     /// a 16-byte venue id, a valid 32-byte private key, and a descriptor that
     /// decodes, is of kind venue and names this venue id and key. The
@@ -336,11 +361,11 @@ impl Venue {
     /// # Errors
     /// The [`StateError`] of the first check that fails.
     pub fn import_state(bytes: &[u8]) -> Result<Self, StateError> {
-        let mut r = state::decode(bytes, STATE_TYPE, STATE_VERSION, STATE_ARITY)?;
+        let mut r = StateReader::open(bytes, &VENUE_STATE)?;
         let venue_id = VenueId::from_array(*r.fixed::<16>("venue_id")?);
         let key = VenuePrivateKey::from_slice(r.fixed::<32>("private_key")?.as_slice())
             .map_err(|_| StateError::InvalidField { field: "private_key" })?;
-        let descriptor = match r.opt_bytes("descriptor", VenueDescriptor::MAX_LEN)? {
+        let descriptor = match r.opt_bytes("descriptor")? {
             None => Descriptor::None,
             Some(bytes) => {
                 let bad = StateError::InvalidField { field: "descriptor" };

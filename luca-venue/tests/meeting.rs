@@ -209,8 +209,11 @@ fn state_round_trip_and_errors() {
         (fields("", 1, 2, vec![0x11; 32]), StateError::InvalidField { field: "name" }),
         (fields("Party", 2, 2, vec![0x11; 32]), StateError::InvalidField { field: "not_after" }),
         (fields("Party", 1, 2, vec![0; 32]), StateError::InvalidField { field: "host_signing_key" }),
-        (fields("Party", 1, 2, vec![0x11; 31]), StateError::InvalidField { field: "host_signing_key" }),
-        (bytes[..bytes.len() - 1].to_vec(), StateError::Malformed),
+        (
+            fields("Party", 1, 2, vec![0x11; 31]),
+            StateError::WrongLength { field: "host_signing_key", expected: 32, got: 31 },
+        ),
+        (bytes[..bytes.len() - 1].to_vec(), StateError::Truncated),
     ] {
         assert_eq!(PrivateMeetingHost::import_state(&bytes).unwrap_err(), want);
     }

@@ -311,11 +311,12 @@ fn decode_state_errors() {
     let theirs = registrar.descriptor(&other_venue, None, year()).to_bytes();
     let cases: Vec<(Vec<u8>, StateError)> = vec![
         (vec![0u8; 4097], StateError::TooLong { max: 4096, got: 4097 }),
-        (vec![], StateError::Malformed),
-        (vec![0xff], StateError::Malformed),
-        (good[..good.len() - 1].to_vec(), StateError::Malformed),
-        (vec![0x81, 0x81, 0x01], StateError::Malformed),
-        (vec![0x01], StateError::Malformed),
+        (vec![], StateError::Truncated),
+        (vec![0xff], StateError::MalformedCbor),
+        (good[..good.len() - 1].to_vec(), StateError::Truncated),
+        (vec![0x81, 0x81, 0x81, 0x81, 0x01], StateError::NestingTooDeep),
+        (vec![0x81, 0x81, 0x01], StateError::WrongStateType),
+        (vec![0x01], StateError::WrongStateType),
         (trailing, StateError::TrailingBytes),
         (non_canonical, StateError::NonCanonical),
         (meeting, StateError::WrongStateType),
@@ -324,12 +325,17 @@ fn decode_state_errors() {
             cbor(vec![V::Text("luca-venue/venue".into()), V::Integer(2.into())]),
             StateError::UnsupportedVersion { got: 2 },
         ),
-        (with(vec![id.clone(), key.clone()]), StateError::WrongArity { expected: 5, got: 4 }),
-        (with(vec![V::Bytes(vec![0; 15]), key.clone(), V::Null]), StateError::InvalidField { field: "venue_id" }),
+        (with(vec![id.clone(), key.clone()]), StateError::WrongArity { field: "state", expected: 5, got: 4 }),
+        (
+            with(vec![V::Bytes(vec![0; 15]), key.clone(), V::Null]),
+            StateError::WrongLength { field: "venue_id", expected: 16, got: 15 },
+        ),
         (with(vec![id.clone(), V::Bytes(vec![0; 32]), V::Null]), StateError::InvalidField { field: "private_key" }),
         (with(vec![id.clone(), V::Bytes(vec![0xff; 32]), V::Null]), StateError::InvalidField { field: "private_key" }),
-        (with(vec![id.clone(), V::Text("k".into()), V::Null]), StateError::InvalidField { field: "private_key" }),
-        (with(vec![id.clone(), key.clone(), V::Integer(0.into())]), StateError::InvalidField { field: "descriptor" }),
+        (with(vec![id.clone(), V::Text("k".into()), V::Null]), StateError::UnexpectedType { field: "private_key" }),
+        (with(vec![id.clone(), key.clone(), V::Integer(0.into())]), StateError::UnexpectedType { field: "descriptor" }),
+        (with(vec![id.clone(), key.clone(), V::Map(vec![])]), StateError::NonCanonical),
+        (with(vec![id.clone(), key.clone(), V::Array(vec![])]), StateError::UnexpectedType { field: "descriptor" }),
         (with(vec![id.clone(), key.clone(), V::Bytes(vec![0; 10])]), StateError::InvalidField { field: "descriptor" }),
         (with(vec![id.clone(), key.clone(), V::Bytes(theirs)]), StateError::InvalidField { field: "descriptor" }),
     ];
@@ -339,12 +345,14 @@ fn decode_state_errors() {
     }
     // Kinds.
     assert_eq!(StateError::TooLong { max: 1, got: 2 }.kind(), "too_long");
-    assert_eq!(StateError::Malformed.kind(), "malformed");
+    assert_eq!(StateError::Truncated.kind(), "truncated");
+    assert_eq!(StateError::MalformedCbor.kind(), "malformed_cbor");
+    assert_eq!(StateError::NestingTooDeep.kind(), "nesting_too_deep");
     assert_eq!(StateError::TrailingBytes.kind(), "trailing_bytes");
     assert_eq!(StateError::NonCanonical.kind(), "non_canonical");
     assert_eq!(StateError::WrongStateType.kind(), "wrong_state_type");
     assert_eq!(StateError::UnsupportedVersion { got: 2 }.kind(), "unsupported_version");
-    assert_eq!(StateError::WrongArity { expected: 5, got: 4 }.kind(), "wrong_arity");
+    assert_eq!(StateError::WrongArity { field: "state", expected: 5, got: 4 }.kind(), "wrong_arity");
     assert_eq!(StateError::InvalidField { field: "x" }.kind(), "invalid_field");
     // A descriptor of this venue but under a key other than the stored one.
     let own = registrar.descriptor(&venue, None, year()).to_bytes();
@@ -362,5 +370,21 @@ fn errors_carry_no_secrets() {
     let dbg = format!("{venue:?}");
     assert!(dbg.contains("VenuePrivateKey(<redacted>)"), "{dbg}");
     let err = Venue::import_state(&[0xff; 10]).unwrap_err();
-    assert_eq!(err.to_string(), "malformed state");
+    assert_eq!(err.to_string(), "malformed CBOR");
+}
+
+/// The state codec writes exactly what the former `ciborium` encoder wrote for the same tree (the exported
+/// bytes are unchanged by the move to `luca_protocol::state`).
+#[test]
+fn exported_bytes_are_the_ciborium_encoding() {
+    let mut rng = rng(9);
+    let registrar = Registrar::new(&mut rng);
+    let mut venue = Venue::generate(&mut rng);
+    let bare = venue.export_state().to_vec();
+    venue.install_descriptor(registrar.descriptor(&venue, Some(4), year()).as_bytes(), &registrar.cert, NOW).unwrap();
+    let host = PrivateMeetingHost::new(&mut rng, "Grüße", year()).unwrap();
+    for state in [bare, venue.export_state().to_vec(), host.export_state().to_vec()] {
+        let ciborium::Value::Array(items) = ciborium::de::from_reader(state.as_slice()).unwrap() else { panic!() };
+        assert_eq!(cbor(items), state);
+    }
 }

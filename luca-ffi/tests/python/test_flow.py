@@ -8,6 +8,12 @@ office B opens it, finds her check-in, asks the venue for consent, opens the con
 decrypts the contact, which must equal what Max registered. The scanner's rejections (tampered,
 replayed, stale, garbage codes) are checked by their error kinds.
 
+Then a threshold daily key: three more offices run the committee DKG (any two open), two sign the
+committee key announcement, Jana checks in at a scanner and Tom checks in himself under it; Jana
+shares her history; office C opens it and the venue's consent response with the partial
+decryptions of its co-offices (each asked through its policy callback; one refuses, a replayed
+answer is named `wrong_partial`) and decrypts Tom's contact.
+
 The servers are dictionaries. Run by run.sh; exits non-zero on any failure and ends with
 `N passed, N failed` (steps after a failure depend on it and are counted as skipped).
 """
@@ -16,6 +22,7 @@ import csv
 import io
 import json
 import sys
+import threading
 import traceback
 
 import luca_ffi as ffi
@@ -165,6 +172,33 @@ def step_scanner_check_in():
     t.erika_code = code
     t.erika_checkout = t.erika.checkout(code.minute, T0 + HOUR)
     assert len(t.erika_checkout) > 0
+
+
+def step_small_stack_thread():
+    """Issue 14: QR rendering on a Python thread with a 64 KiB stack (with `fast_qr` this was a segfault)."""
+    guest = ffi.register_guest(fields("Lea", "Klein", "+49 221 1000004"), ffi.DeviceType.IOS, T0).guest
+    results = {}
+
+    def render():
+        results["code"] = guest.check_in_code(t.daily, T0 + 60)
+        results["svg"] = ffi.render_qr_svg(t.venue_url)
+
+    previous = threading.stack_size(64 * 1024)
+    try:
+        worker = threading.Thread(target=render)
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous)
+    code = results["code"]
+    assert len(code.text) == 175 and code.minute == (T0 + 60) // 60
+    # Rendering is deterministic: the thread's SVGs are the main thread's renderings of the same texts.
+    assert code.svg == ffi.render_qr_svg(code.text)
+    assert results["svg"] == ffi.render_qr_svg(t.venue_url)
+    # The code made on the small thread scans.
+    scan = ffi.Scanner.for_venue_qr(t.venue_url, t.reg_cert, T0)
+    scan.add_daily_key(t.daily)
+    assert scan.scan(code.text, T0 + 62).trace_id == code.trace_id
 
 
 def step_scanner_rejections():
@@ -326,12 +360,191 @@ def step_notifications():
     )
 
 
+# --- A threshold daily key: three health offices, any two of which open (PROTOCOL.md §13).
+
+
+class Committee:
+    """The threshold part's shared state."""
+
+
+c = Committee()
+JANA = fields("Jana", "Novak", "+49 221 1000004")
+TOM = fields("Tom", "Becker", "+49 221 1000005")
+
+
+class OnlyFor:
+    """A committee member's policy (a uniffi callback interface): this requester, this case only."""
+
+    def __init__(self, requester, authorization):
+        self.requester, self.authorization, self.asked = requester, authorization, 0
+
+    def allow(self, request):
+        self.asked += 1
+        return (
+            request.requester == self.requester and request.authorization == self.authorization and len(request.encs) > 0
+        )
+
+
+def step_committee_offices():
+    c.offices, c.certs = [], []
+    for name in ("Gesundheitsamt C", "Gesundheitsamt D", "Gesundheitsamt E"):
+        office = ffi.HealthOffice()
+        request = office.certificate_request(name)
+        c.certs.append(office.install_certificate(t.anchor.certify_health_office(request, YEAR), t.anchor.public_key(), T0))
+        c.offices.append(office)
+
+
+def step_committee_dkg():
+    # Every message goes to every member (the server is a list).
+    dkgs = [office.start_committee_dkg(c.certs, 2, T0) for office in c.offices]
+    dealings = [d.dealing() for d in dkgs]
+    complaints = []
+    for d in dkgs:
+        received = d.receive(dealings)
+        assert received.rejected == []
+        complaints += received.complaints
+    assert complaints == []
+    expect_error(ffi.LucaError.Committee, "invalid_state", dkgs[0].receive, dealings)
+    justifications = [j for d in dkgs for j in d.justify(complaints)]
+    installed = [d.finish(complaints, justifications) for d in dkgs]
+    assert [i.member for i in installed] == [1, 2, 3]
+    assert len({bytes(i.public_key) for i in installed}) == 1 and all(i.disqualified == [] for i in installed)
+    c.key_id = installed[0].daily_key_id
+    assert c.key_id == (T0 // DAY) % 65536 and c.offices[1].committee_key_ids() == [c.key_id]
+    expect_error(ffi.LucaError.Committee, "invalid_state", dkgs[0].finish, complaints, justifications)
+    # A second DKG of the same day's key is refused.
+    expect_error(ffi.LucaError.Committee, "key_already_held", c.offices[0].start_committee_dkg, c.certs, 2, T0)
+
+
+def step_committee_key_announcement():
+    # Members D and E sign; any of the drafts assembles (they are the same bytes).
+    signings = [office.sign_committee_key(c.key_id) for office in c.offices[1:]]
+    assert signings[0].draft.payload() == signings[1].draft.payload()
+    one = signings[0].draft.assemble([signings[0].signature])
+    expect_error(ffi.LucaError.Verification, "too_few", ffi.CommitteeKeyAnnouncement.verify, one, c.certs, T0)
+    announcement = signings[1].draft.assemble([s.signature for s in signings])
+    # Guests and scanners verify it with the health offices' certificates.
+    c.daily = ffi.CommitteeKeyAnnouncement.verify(announcement, c.certs + [t.cert_a], T0)
+    assert (c.daily.key_id(), c.daily.threshold(), c.daily.signers()) == (c.key_id, 2, [2, 3])
+    assert c.daily.committee() == [o.office_id() for o in c.offices] and c.daily.is_in_use_at(T0)
+
+
+def step_committee_check_ins():
+    c.venue = ffi.Venue()
+    c.venue.install_descriptor(t.registrar.register_venue(c.venue.registration_request("Bar Luca", 5), YEAR), t.reg_cert, T0)
+    scanner = c.venue.scanner()
+    scanner.add_committee_key(c.daily)
+    c.jana, c.tom = register(JANA, ffi.DeviceType.ANDROID), register(TOM, ffi.DeviceType.IOS)
+    code = c.jana.check_in_code_committee(c.daily, T0 + 60)
+    scan = scanner.scan(code.text, T0 + 62)
+    scanned = ffi.ScannedVenue.scan(c.venue.printed_qr_url(HOST, 2), t.reg_cert, T0 + 90)
+    own = c.tom.self_check_in_committee(scanned, c.daily, T0 + 90)
+    c.records = [
+        ffi.StoredCheckIn(record=scan.record, additional_data=None),
+        ffi.StoredCheckIn(record=own.record, additional_data=own.additional_data),
+    ]
+    c.jana_minute = code.minute
+
+
+def answer_all(pending, members, authorization, now):
+    tracer = c.certs[0]
+    for request in pending.requests():
+        for m in members:
+            policy = OnlyFor(tracer.office_id(), authorization)
+            answer = c.offices[m].answer_partial_decryption(request.request, tracer, now, policy)
+            assert policy.asked == 1
+            assert pending.accept(request.daily_key_id, answer) == m + 1
+
+
+def step_committee_history_share():
+    c.now = T0 + 2 * HOUR
+    share = c.jana.share_history_committee(c.daily, c.now)
+    tracer = c.offices[0]
+    expect_error(ffi.LucaError.Tracing, "unknown_daily_key", tracer.open_history_share, share)
+    opening = tracer.threshold_opening()
+    opening.add_history_share(share)
+    c.case = b"case 2026-0815"
+    pending = opening.request_partials(c.now, 600, c.case)
+    expect_error(ffi.LucaError.Committee, "invalid_state", opening.request_partials, c.now, 600, c.case)
+    requests = pending.requests()
+    assert [r.daily_key_id for r in requests] == [c.key_id]
+    # Member E's policy approves another case only: refused.
+    refusing = OnlyFor(c.certs[0].office_id(), b"another case")
+    expect_error(
+        ffi.LucaError.Committee,
+        "refused_by_policy",
+        c.offices[2].answer_partial_decryption,
+        requests[0].request,
+        c.certs[0],
+        c.now,
+        refusing,
+    )
+    assert refusing.asked == 1
+
+    # A policy that raises fails the call (`policy_failed`); it ran without the office's lock, so
+    # the office still works.
+    class Broken:
+        def allow(self, request):
+            raise RuntimeError("policy database unreachable")
+
+    class Undecided:
+        def allow(self, request):
+            raise ffi.PolicyError.Failed("no case file")
+
+    for policy in (Broken(), Undecided()):
+        expect_error(
+            ffi.LucaError.Committee,
+            "policy_failed",
+            c.offices[1].answer_partial_decryption,
+            requests[0].request,
+            c.certs[0],
+            c.now,
+            policy,
+        )
+    assert c.offices[1].committee_key_ids() == [c.key_id]
+    answer_all(pending, [0, 1], c.case, c.now)
+    # An answer kept to replay against the next opening.
+    c.old_answer = c.offices[2].answer_partial_decryption(requests[0].request, c.certs[0], c.now, OnlyFor(c.certs[0].office_id(), c.case))
+    opened = pending.finish()
+    assert len(opened.histories) == 1 and opened.histories[0].error_kind is None
+    c.history = opened.histories[0].history
+    assert c.history.user_id() == c.jana.user_id()
+    matches = c.history.match_check_ins([r.record for r in c.records])
+    assert [m.minute for m in matches] == [c.jana_minute], matches
+
+
+def step_committee_consent_and_decrypt():
+    tracer = c.offices[0]
+    window = ffi.TracingWindow(start=c.jana_minute * 60 - 1800, end=c.jana_minute * 60 + HOUR)
+    request = tracer.request_tracing(c.venue.venue_id(), window, c.now, DAY)
+    answer = c.venue.answer_tracing_request(request.to_bytes(), c.certs[0], c.records, c.now + 60)
+    assert answer.consented == 2, answer
+    opening = tracer.threshold_opening()
+    for response in answer.responses:
+        opening.add_consent_response(response, request)
+    pending = opening.request_partials(c.now + 60, 600, c.case)
+    # The replayed answer is named: member E's partials are wrong for this request.
+    expect_error(ffi.LucaError.Tracing, "wrong_partial", pending.accept, c.key_id, c.old_answer)
+    answer_all(pending, [0, 2], c.case, c.now + 60)
+    contacts = []
+    for consent in pending.finish().consents:
+        assert consent.unreadable == [] and consent.request_id == request.request_id()
+        for check_in in consent.check_ins:
+            if check_in.user_id() != c.history.user_id():
+                contacts.append(tracer.decrypt_contact(t.contact_data[check_in.user_id()], check_in))
+    assert len(contacts) == 1, contacts
+    assert contacts[0].fields == TOM, "the decrypted contact is not what Tom registered"
+    assert (contacts[0].fields.first_name, contacts[0].user_id, contacts[0].table) == ("Tom", c.tom.user_id(), 2)
+    expect_error(ffi.LucaError.Committee, "invalid_state", pending.finish)
+
+
 STEPS = [
     step_trust_anchor_and_offices,
     step_daily_key_rotation_and_share,
     step_registrar_and_venue,
     step_guests_register,
     step_scanner_check_in,
+    step_small_stack_thread,
     step_scanner_rejections,
     step_self_check_in,
     step_private_meeting,
@@ -343,6 +556,12 @@ STEPS = [
     step_open_consent_and_decrypt,
     step_export,
     step_notifications,
+    step_committee_offices,
+    step_committee_dkg,
+    step_committee_key_announcement,
+    step_committee_check_ins,
+    step_committee_history_share,
+    step_committee_consent_and_decrypt,
 ]
 
 

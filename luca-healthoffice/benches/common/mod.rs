@@ -212,10 +212,10 @@ impl Iterator for RecordStream<'_> {
         }
         let i = self.i;
         self.i += 1;
-        if i % self.stride == self.stride / 2 {
-            if let Some(r) = self.fx.planted.get(i / self.stride) {
-                return Some(r.clone());
-            }
+        if i % self.stride == self.stride / 2
+            && let Some(r) = self.fx.planted.get(i / self.stride)
+        {
+            return Some(r.clone());
         }
         let (template, offset) = &self.fx.pool[i % self.fx.pool.len()];
         let mut r = template.clone();

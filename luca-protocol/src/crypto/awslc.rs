@@ -35,9 +35,9 @@ pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     rc::hmac_sha256(key, parts)
 }
 
-pub(crate) use rc::hkdf_sha256;
+pub(crate) use rc::hkdf_sha256_array;
 #[cfg(test)]
-pub(crate) use rc::{hkdf_sha256_extract, hmac_sha256_verify};
+pub(crate) use rc::{hkdf_sha256, hkdf_sha256_extract, hmac_sha256_verify};
 
 /// HKDF-SHA256 keyed with a PRK (RustCrypto `hkdf`): the HMAC key schedule is done once, however many
 /// `Expand`s follow.
@@ -127,14 +127,12 @@ pub(crate) fn aes128gcm_open(
     gcm_open(&aead::AES_128_GCM, key, nonce, aad, ct)
 }
 
-/// AES-256-GCM, used only to run third-party vectors.
-#[cfg(test)]
+/// AES-256-GCM open (encrypted state export, and the third-party vectors).
 pub(crate) fn aes256gcm_open(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> Result<Vec<u8>, CryptoError> {
     gcm_open(&aead::AES_256_GCM, key, nonce, aad, ct).map(|p| p.to_vec())
 }
 
-/// AES-256-GCM, used only to run third-party vectors.
-#[cfg(test)]
+/// AES-256-GCM seal (encrypted state export, and the third-party vectors).
 pub(crate) fn aes256gcm_seal(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>, CryptoError> {
     gcm_seal(&aead::AES_256_GCM, key, nonce, aad, pt)
 }

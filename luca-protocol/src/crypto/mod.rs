@@ -19,6 +19,8 @@
 //! | [`EcSecret::sign`] / [`EcPublic::verify`] | ECDSA P-256 / SHA-256, 64-byte `r‖s` |
 //! | [`hpke_seal`] / [`hpke_open`] | HPKE base mode, suite 0x0010/0x0001/0x0001 |
 //! | [`argon2id`] | Argon2id (RFC 9106) |
+//! | [`group::Scalar`] / [`group::Point`] | P-256 group arithmetic and `HashToScalar` (threshold daily keys, §13) |
+//! | [`hpke_dh::hpke_open_with_dh`] | HPKE base-mode open from a jointly computed DH value (§13) |
 //!
 //! Backends: `rustcrypto` (the default, pure Rust, every target) and, with the cargo feature `aws-lc`, `awslc`
 //! (AWS-LC through `aws-lc-rs` for ECDH, ECDSA verification and AES-GCM; RFC 6979 signing, Argon2id, SHA-256,
@@ -59,6 +61,9 @@ pub(crate) const AEAD_NONCE_LEN: usize = 12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cryptographic operation failed")]
 pub struct CryptoError;
+
+pub(crate) mod group;
+pub(crate) mod hpke_dh;
 
 #[cfg(test)]
 mod third_party_tests;

@@ -3,7 +3,6 @@
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use hpke::{Deserializable as _, Kem as _, Serializable as _};
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
-use p256::elliptic_curve::sec1::ToSec1Point as _;
 use rand_core::CryptoRng;
 use sha2::Digest as _;
 use zeroize::Zeroizing;
@@ -14,6 +13,9 @@ type Kem = hpke::kem::DhP256HkdfSha256;
 type Kdf = hpke::kdf::HkdfSha256;
 type Aead = hpke::aead::AesGcm128;
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// The SEC1 tag of an uncompressed point.
+const SEC1_UNCOMPRESSED_TAG: u8 = 0x04;
 
 /// SHA-256 of the concatenation of `parts`.
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
@@ -27,11 +29,12 @@ pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 /// HMAC-SHA256 with `key` over the concatenation of `parts`.
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     use hmac::{KeyInit as _, Mac as _};
-    // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
-    let mut mac = match HmacSha256::new_from_slice(key) {
-        Ok(m) => m,
-        Err(_) => return [0u8; 32],
-    };
+    #[expect(
+        clippy::expect_used,
+        reason = "HMAC takes keys of any length (RFC 2104 §2: longer keys are hashed, shorter ones padded); \
+                  hmac 0.13's `new_from_slice` for `Hmac<Sha256>` always returns `Ok`"
+    )]
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length");
     for p in parts {
         mac.update(p);
     }
@@ -52,10 +55,22 @@ pub(crate) fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(
 
 /// HKDF-SHA256 (RFC 5869): extract with `salt` (empty = zero salt), expand with `info` into `out`.
 ///
-/// Fails only if `out` is longer than 255 × 32 bytes.
+/// Fails only if `out` is longer than 255 × 32 bytes. Protocol code, whose output lengths are all fixed,
+/// uses [`hkdf_sha256_array`], which cannot fail.
 pub(crate) fn hkdf_sha256(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), CryptoError> {
     let salt = if salt.is_empty() { None } else { Some(salt) };
     hkdf::Hkdf::<sha2::Sha256>::new(salt, ikm).expand(info, out).map_err(|_| CryptoError)
+}
+
+/// [`hkdf_sha256`] into a fixed-size output; `N ≤ 255 × 32` (RFC 5869 §2.3) is checked at compile time, so
+/// it cannot fail.
+pub(crate) fn hkdf_sha256_array<const N: usize>(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8; N]) {
+    const { assert!(N <= 255 * 32, "RFC 5869 §2.3: L <= 255 * HashLen") };
+    #[expect(
+        clippy::expect_used,
+        reason = "HKDF-Expand fails only for L > 255 * HashLen, excluded at compile time by the assertion above"
+    )]
+    hkdf_sha256(salt, ikm, info, out).expect("HKDF output length checked at compile time");
 }
 
 /// HKDF-SHA256 extract step only (the PRK), for RFC 5869 vectors.
@@ -83,15 +98,13 @@ pub(crate) fn aes128gcm_open(
     cipher.decrypt(nonce.into(), Payload { msg: ct, aad }).map(Zeroizing::new).map_err(|_| CryptoError)
 }
 
-/// AES-256-GCM, used only to run third-party vectors.
-#[cfg(test)]
+/// AES-256-GCM open (encrypted state export, and the third-party vectors).
 pub(crate) fn aes256gcm_open(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], ct: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let cipher = aes_gcm::Aes256Gcm::new(key.into());
     cipher.decrypt(nonce.into(), Payload { msg: ct, aad }).map_err(|_| CryptoError)
 }
 
-/// AES-256-GCM, used only to run third-party vectors.
-#[cfg(test)]
+/// AES-256-GCM seal (encrypted state export, and the third-party vectors).
 pub(crate) fn aes256gcm_seal(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], pt: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let cipher = aes_gcm::Aes256Gcm::new(key.into());
     cipher.encrypt(nonce.into(), Payload { msg: pt, aad }).map_err(|_| CryptoError)
@@ -126,22 +139,15 @@ impl EcPublic {
 
     /// The 65-byte uncompressed SEC1 encoding.
     pub(crate) fn to_uncompressed(self) -> [u8; POINT_LEN] {
-        let p = self.0.to_sec1_point(false);
-        let mut out = [0u8; POINT_LEN];
-        if p.as_bytes().len() == POINT_LEN {
-            out.copy_from_slice(p.as_bytes());
-        }
-        out
+        use p256::elliptic_curve::point::AffineCoordinates as _;
+        // SEC1 §2.3.3: 0x04 ‖ x ‖ y; a public key is never the identity, so both coordinates exist.
+        let point = self.0.as_affine();
+        crate::fixed::concat_fixed!([SEC1_UNCOMPRESSED_TAG], point.x(), point.y())
     }
 
     /// The 33-byte compressed SEC1 encoding.
     pub(crate) fn to_compressed(self) -> [u8; super::COMPRESSED_POINT_LEN] {
-        let p = self.0.to_sec1_point(true);
-        let mut out = [0u8; super::COMPRESSED_POINT_LEN];
-        if p.as_bytes().len() == super::COMPRESSED_POINT_LEN {
-            out.copy_from_slice(p.as_bytes());
-        }
-        out
+        p256::CompressedPoint::from(&self.0).into()
     }
 
     /// Verifies a 64-byte `r‖s` ECDSA P-256 / SHA-256 signature over `msg`.
@@ -183,12 +189,8 @@ impl EcSecret {
 
     /// The 32-byte big-endian scalar.
     pub(crate) fn to_bytes(&self) -> Zeroizing<[u8; SCALAR_LEN]> {
-        let mut out = Zeroizing::new([0u8; SCALAR_LEN]);
         let b = Zeroizing::new(self.0.to_bytes());
-        if b.len() == SCALAR_LEN {
-            out.copy_from_slice(&b);
-        }
-        out
+        Zeroizing::new((*b).into())
     }
 
     /// The public point.
@@ -200,12 +202,7 @@ impl EcSecret {
     pub(crate) fn sign(&self, msg: &[u8]) -> [u8; SIGNATURE_LEN] {
         let sk = p256::ecdsa::SigningKey::from(&self.0);
         let sig: p256::ecdsa::Signature = sk.sign(msg);
-        let mut out = [0u8; SIGNATURE_LEN];
-        let b = sig.to_bytes();
-        if b.len() == SIGNATURE_LEN {
-            out.copy_from_slice(&b);
-        }
-        out
+        sig.to_bytes().into()
     }
 
     /// Raw ECDH x-coordinate (used only to run third-party vectors; protocol code

@@ -812,3 +812,30 @@ fn rfc9180_hpke_other_modes() {
     assert_eq!((ran_entries, total_enc, total_exp), (7, 1799, 21));
     assert_eq!((total_enc + 257, total_exp + 3), (2056, 24));
 }
+
+/// RFC 9180 A.3.1, first encryption, opened from the DH value `x(skR · enc)` computed with the group
+/// arithmetic of the threshold opening (`hpke_open_with_dh`, PROTOCOL.md §13).
+#[test]
+fn rfc9180_open_from_dh_value() {
+    use super::group::{Point, Scalar};
+    let entries = hpke_entries();
+    let e = entries.iter().find(|e| num(e, "mode") == 0 && num(e, "aead_id") == 1).expect("base entry");
+    let sk_r = hpke_derive_keypair(&hx(e, "ikmR")).expect("DeriveKeyPair(ikmR)");
+    let enc: [u8; 65] = hx(e, "enc").try_into().expect("65-byte enc");
+    let pk_r: [u8; 65] = hx(e, "pkRm").try_into().expect("65-byte pkR");
+    let dh = Point::from_uncompressed(&enc)
+        .expect("enc")
+        .mul(Scalar::from_secret(&sk_r).expect("scalar"))
+        .x_coordinate()
+        .expect("not the identity");
+    let first = &arr(e, "encryptions")[0];
+    let pt = super::hpke_dh::hpke_open_with_dh(&dh, &enc, &pk_r, &hx(e, "info"), &hx(first, "aad"), &hx(first, "ct"))
+        .expect("open from dh");
+    assert_eq!(pt.as_slice(), hx(first, "pt").as_slice());
+    // The second encryption uses sequence number 1: a single-shot open (sequence 0) must fail on it.
+    let second = &arr(e, "encryptions")[1];
+    assert!(
+        super::hpke_dh::hpke_open_with_dh(&dh, &enc, &pk_r, &hx(e, "info"), &hx(second, "aad"), &hx(second, "ct"))
+            .is_err()
+    );
+}

@@ -44,10 +44,9 @@ pub const MAX_GUEST_NAME_LEN: usize = 129;
 /// ```
 ///
 /// Rules, in order (all `InvalidField`): `table` in `1..=1000`; `guest_name`
-/// of 1..=129 bytes without control characters (U+0000–U+001F,
-/// U+007F–U+009F), bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E,
-/// U+2066–U+2069) or U+FEFF; at least one of the two present
-/// (`field: "additional_data"`).
+/// of 1..=129 bytes without a forbidden character (PROTOCOL.md §8.1 \[R8.1-3\], the one list in
+/// [`is_forbidden_char`](crate::messages::contact_data::is_forbidden_char): Cc, Zl, Zp and Cf
+/// except U+200C and U+200D); at least one of the two present (`field: "additional_data"`).
 #[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct AdditionalDataContent {
     /// The table number, if the venue has tables.
@@ -74,10 +73,10 @@ impl AdditionalDataContent {
     /// # Errors
     /// [`DecodeError::InvalidField`] naming `table`, `guest_name` or `additional_data`.
     pub fn validate(&self) -> Result<(), DecodeError> {
-        if let Some(t) = self.table {
-            if t == 0 || t > MAX_TABLE {
-                return Err(DecodeError::InvalidField { field: "table" });
-            }
+        if let Some(t) = self.table
+            && (t == 0 || t > MAX_TABLE)
+        {
+            return Err(DecodeError::InvalidField { field: "table" });
         }
         if let Some(n) = &self.guest_name {
             check_text(n, "guest_name", 1, MAX_GUEST_NAME_LEN)?;

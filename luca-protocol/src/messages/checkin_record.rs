@@ -245,17 +245,7 @@ struct Fields {
 
 /// `venue_id(16) ‖ trace_id(16) ‖ checkin_minute_be32 ‖ source_u8`.
 fn aad(venue_id: &VenueId, trace_id: &TraceId, minute: UnixMinute, source: CheckInSource) -> [u8; AAD_LEN] {
-    let mut out = [0u8; AAD_LEN];
-    let parts: [&[u8]; 4] = [venue_id.as_bytes(), trace_id.as_bytes(), &minute.to_be_bytes(), &[source.to_u8()]];
-    let mut pos = 0usize;
-    for p in parts {
-        let end = pos.saturating_add(p.len());
-        if let Some(dst) = out.get_mut(pos..end) {
-            dst.copy_from_slice(p);
-        }
-        pos = end;
-    }
-    out
+    crate::fixed::concat_fixed!(venue_id.as_bytes(), trace_id.as_bytes(), minute.to_be_bytes(), [source.to_u8()])
 }
 
 impl Fields {

@@ -143,24 +143,14 @@ struct Binding<'a> {
 impl Binding<'_> {
     /// `request_hash ‖ health_office_id ‖ venue_id ‖ trace_id ‖ checkin_minute_be32 ‖ part_u8`.
     fn aad(&self, trace_id: &TraceId, minute: UnixMinute, part: u8) -> [u8; AAD_LEN] {
-        let mut out = [0u8; AAD_LEN];
-        let parts: [&[u8]; 6] = [
+        crate::fixed::concat_fixed!(
             self.request_hash,
             self.health_office_id.as_bytes(),
             self.venue_id.as_bytes(),
             trace_id.as_bytes(),
-            &minute.to_be_bytes(),
-            &[part],
-        ];
-        let mut pos = 0usize;
-        for p in parts {
-            let end = pos.saturating_add(p.len());
-            if let Some(dst) = out.get_mut(pos..end) {
-                dst.copy_from_slice(p);
-            }
-            pos = end;
-        }
-        out
+            minute.to_be_bytes(),
+            [part],
+        )
     }
 }
 

@@ -23,6 +23,15 @@ use crate::labels;
 use crate::secrets::DataSecret;
 use crate::time::UnixTime;
 
+/// A bound on how much Unicode normalisation (NFC) can shrink UTF-8 text: `len(text) <= MAX_NFC_SHRINK ×
+/// len(nfc(text))` for every text. The exact worst case is 3.5: U+1FBE U+0308 U+0341 (7 bytes) is `ΐ` U+0390
+/// (2 bytes) in NFC; a Hangul syllable typed as three conjoining jamo (9 bytes, 3 in NFC) and U+212A KELVIN SIGN
+/// (3 bytes, `K` in NFC) reach 3. The bound is checked over all of Unicode by the test
+/// `nfc_shrinks_utf8_by_at_most_3_5` (via the canonical decompositions of every code point).
+/// [`ContactFields::normalized`] rejects a field longer than this × its limit before normalising it, which
+/// therefore rejects no text whose NFC form is within the limit.
+pub const MAX_NFC_SHRINK: usize = 4;
+
 /// Protocol version of contact data (payload and plaintext).
 const VERSION: u64 = 1;
 /// Items of the signed payload, version included.
@@ -95,24 +104,10 @@ pub(crate) fn check_text(s: &str, field: &'static str, min: usize, max: usize) -
     Ok(())
 }
 
-/// Overwrites every byte string and text string inside `v` with zeros.
-pub(crate) fn wipe_value(v: &mut Value) {
-    match v {
-        Value::Bytes(b) => b.zeroize(),
-        Value::Text(t) => t.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(wipe_value),
-        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
-            wipe_value(k);
-            wipe_value(v);
-        }),
-        _ => {}
-    }
-}
-
 /// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
 pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
     let out = Zeroizing::new(cbor::encode(&value));
-    wipe_value(&mut value);
+    cbor::wipe(&mut value);
     out
 }
 
@@ -135,8 +130,9 @@ pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
 /// No field may contain a control character (U+0000–U+001F, U+007F–U+009F), a line or
 /// paragraph separator (U+2028, U+2029) or an invisible format character (Unicode category Cf,
 /// bidi controls and U+FEFF included) other than U+200C and U+200D (the full list: docs/PROTOCOL.md
-/// §8.1, field rules), and every field must be in Unicode Normalization Form C (checked first, over all fields;
-/// [`ContactData::seal`] normalises before validating). Text that looks like a spreadsheet
+/// §8.1, field rules), and every field must be in Unicode Normalization Form C (checked over all fields after the
+/// upper length limits and before the other rules; [`ContactData::seal`] caps, then normalises, then validates:
+/// [`ContactFields::normalized`]). Text that looks like a spreadsheet
 /// formula (`=cmd|…`) is valid here: neutralising it is the exporter's job.
 #[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct ContactFields {
@@ -168,12 +164,19 @@ impl ContactFields {
     /// Maximum length of the encoded plaintext.
     pub const MAX_PLAINTEXT_LEN: usize = 4096;
 
-    /// Checks every field against the limits in the type's documentation, in field order.
+    /// Checks every field against the limits in the type's documentation: first every field's upper length limit
+    /// (in field order, before any character is looked at, so an oversized input costs no per-character work),
+    /// then that every field is in NFC, then the remaining rules of each field in field order.
     ///
     /// # Errors
-    /// [`DecodeError::InvalidField`] naming the first offending field.
+    /// [`DecodeError::InvalidField`] naming the first offending field of the first check that fails.
     pub fn validate(&self) -> Result<(), DecodeError> {
-        for (value, field) in self.named() {
+        for (value, field, max) in self.named() {
+            if value.len() > max {
+                return Err(DecodeError::InvalidField { field });
+            }
+        }
+        for (value, field, _) in self.named() {
             if !unicode_normalization::is_nfc(value) {
                 return Err(DecodeError::InvalidField { field });
             }
@@ -188,17 +191,40 @@ impl ContactFields {
         check_text(&self.city, "city", 0, 64)
     }
 
-    /// Every field with its name, in plaintext order.
-    fn named(&self) -> [(&str, &'static str); 8] {
+    /// The fields as [`ContactData::seal`] encrypts them: normalised to NFC ([`to_nfc`](Self::to_nfc)) and
+    /// [validated](Self::validate).
+    ///
+    /// Untrusted input is capped before it is normalised: a field longer than [`MAX_NFC_SHRINK`] × its limit
+    /// (UTF-8 bytes, as typed) is rejected at once, without normalising or looking at any character. The cap
+    /// rejects no input that normalisation would bring within the limit, because NFC never shrinks UTF-8 text by
+    /// more than that factor; a field within the cap is normalised (NFC may also expand text, by up to 3 × in
+    /// UTF-8, so the normalised text stays small) and then checked exactly against the limit.
+    ///
+    /// # Errors
+    /// [`DecodeError::InvalidField`] naming the first field over its cap (in field order), else the error of
+    /// [`validate`](Self::validate) on the normalised fields.
+    pub fn normalized(&self) -> Result<ContactFields, DecodeError> {
+        for (value, field, max) in self.named() {
+            if value.len() > max.saturating_mul(MAX_NFC_SHRINK) {
+                return Err(DecodeError::InvalidField { field });
+            }
+        }
+        let fields = self.to_nfc();
+        fields.validate()?;
+        Ok(fields)
+    }
+
+    /// Every field with its name and its upper length limit (UTF-8 bytes), in plaintext order.
+    fn named(&self) -> [(&str, &'static str, usize); 8] {
         [
-            (&self.first_name, "first_name"),
-            (&self.last_name, "last_name"),
-            (&self.phone, "phone"),
-            (&self.email, "email"),
-            (&self.street, "street"),
-            (&self.house_number, "house_number"),
-            (&self.postcode, "postcode"),
-            (&self.city, "city"),
+            (&self.first_name, "first_name", 64),
+            (&self.last_name, "last_name", 64),
+            (&self.phone, "phone", 32),
+            (&self.email, "email", 254),
+            (&self.street, "street", 128),
+            (&self.house_number, "house_number", 16),
+            (&self.postcode, "postcode", 16),
+            (&self.city, "city", 64),
         ]
     }
 
@@ -206,6 +232,9 @@ impl ContactFields {
     /// protocol requires. [`ContactData::seal`] applies it before validating,
     /// so text typed in decomposed form (as some keyboards and file systems
     /// produce it) is accepted; a health office rejects non-NFC fields.
+    ///
+    /// This normalises whatever it is given, in time linear in the input: for untrusted input use
+    /// [`normalized`](Self::normalized), which caps the lengths first.
     pub fn to_nfc(&self) -> ContactFields {
         use unicode_normalization::UnicodeNormalization as _;
         let n = |s: &str| s.nfc().collect::<String>();
@@ -455,7 +484,8 @@ impl ContactData {
 
     /// Encrypts `fields` and signs the result (guest side).
     ///
-    /// Steps: validate `fields`; encode the plaintext; draw a 12-byte nonce
+    /// Steps: cap, normalise and validate `fields` ([`ContactFields::normalized`]: an oversized field is
+    /// rejected before any normalisation); encode the plaintext; draw a 12-byte nonce
     /// from `rng` (the key encrypts every update, so nonces are random); derive
     /// the key from `data_secret`; AES-128-GCM seal with the AAD
     /// `"luca/v1/aad/contact-data" ‖ user_id ‖ guest_key ‖ updated_at_be64`
@@ -473,8 +503,7 @@ impl ContactData {
         fields: &ContactFields,
         updated_at: UnixTime,
     ) -> Result<Self, SealError> {
-        let fields = fields.to_nfc();
-        fields.validate()?;
+        let fields = fields.normalized()?;
         let pt = fields.to_plaintext();
         let mut nonce = [0u8; AEAD_NONCE_LEN];
         rng.fill_bytes(&mut nonce);
@@ -973,5 +1002,136 @@ mod tests {
         let p = payload_of(&later);
         let forged = ContactDataIn::from_slice(&resign(p, &other_sk)).unwrap();
         assert_eq!(forged.is_update_of(&first.clone().into_unverified()), Err(VerifyError::BadSignature));
+    }
+
+    /// Ten million bytes.
+    const TEN_MB: usize = 10_000_000;
+
+    /// Sets field `i` (plaintext order) of `f` to `value`.
+    fn set_field(f: &mut ContactFields, i: usize, value: String) {
+        let slot = match i {
+            0 => &mut f.first_name,
+            1 => &mut f.last_name,
+            2 => &mut f.phone,
+            3 => &mut f.email,
+            4 => &mut f.street,
+            5 => &mut f.house_number,
+            6 => &mut f.postcode,
+            _ => &mut f.city,
+        };
+        *slot = value;
+    }
+
+    const FIELD_NAMES: [&str; 8] =
+        ["first_name", "last_name", "phone", "email", "street", "house_number", "postcode", "city"];
+
+    /// Issue 14: 10 MB in any field is rejected by `seal`, `normalized` and `validate` with the field's
+    /// `InvalidField`, for text that NFC would change (decomposed `é`, which composes) too.
+    #[test]
+    fn ten_mb_fields_are_rejected_by_their_length() {
+        for (i, field) in FIELD_NAMES.into_iter().enumerate() {
+            for unit in ["a", "e\u{301}"] {
+                let mut f = fields();
+                set_field(&mut f, i, unit.repeat(TEN_MB / unit.len()));
+                let expected = DecodeError::InvalidField { field };
+                let mut fx = fixture();
+                let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
+                assert_eq!(err, SealError::InvalidInput(expected.clone()), "{field}");
+                assert_eq!(f.normalized().unwrap_err(), expected, "{field}");
+                assert_eq!(f.validate(), Err(expected), "{field}");
+            }
+        }
+    }
+
+    /// The length caps of every field run before any per-character work, normalisation included: with a
+    /// forbidden character in `first_name` (found only by looking at characters) and 10 MB of decomposed text
+    /// (which NFC would change) in a later field, the later field's length is what fails. Before issue 14
+    /// `seal` normalised all 10 MB first and then failed on `first_name`.
+    #[test]
+    fn length_caps_come_before_normalisation_and_character_rules() {
+        for (i, field) in FIELD_NAMES.into_iter().enumerate().skip(1) {
+            let mut f = fields();
+            f.first_name = "Max\u{202e}".into();
+            set_field(&mut f, i, "e\u{301}".repeat(TEN_MB / 3));
+            let expected = DecodeError::InvalidField { field };
+            let mut fx = fixture();
+            let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
+            assert_eq!(err, SealError::InvalidInput(expected.clone()), "{field}");
+            assert_eq!(f.normalized().unwrap_err(), expected, "{field}");
+            // `validate` (no normalisation): the length limit before the NFC check of `first_name`.
+            f.first_name = "Ko\u{308}ln".into();
+            assert_eq!(f.validate(), Err(expected), "{field}");
+        }
+        // Within the caps the character rule is what fails.
+        let mut f = fields();
+        f.first_name = "Max\u{202e}".into();
+        assert_eq!(f.normalized().unwrap_err(), DecodeError::InvalidField { field: "first_name" });
+    }
+
+    /// The cap before normalisation is 4 × the limit, not the limit: decomposed input that NFC brings within the
+    /// limit is accepted even when it is longer than the limit as typed.
+    #[test]
+    fn the_raw_cap_is_four_times_the_limit() {
+        // 21 Hangul syllables as conjoining jamo (9 bytes each, 3 in NFC) and one `a`: 190 bytes typed, 64 in NFC.
+        let syllable = "\u{1112}\u{1161}\u{11ab}"; // 한
+        let mut f = fields();
+        f.first_name = format!("{}a", syllable.repeat(21));
+        assert_eq!(f.first_name.len(), 190);
+        let n = f.normalized().unwrap();
+        assert_eq!(n.first_name, format!("{}a", "\u{d55c}".repeat(21)));
+        assert_eq!(n.first_name.len(), 64);
+        let mut fx = fixture();
+        let sealed = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap();
+        assert_eq!(sealed.into_unverified().open(&fx.user, &fx.secret).unwrap().fields.first_name, n.first_name);
+        // 7 bytes typed, 2 in NFC: the 3.5 worst case, 18 times and a `b` (127 bytes typed, 37 in NFC).
+        f.first_name = format!("{}b", "\u{1fbe}\u{308}\u{341}".repeat(18));
+        assert_eq!(f.normalized().unwrap().first_name, format!("{}b", "\u{390}".repeat(18)));
+        // At the cap (256 bytes typed) the exact limit decides after NFC (88 bytes); over it the cap does.
+        for extra in ["aaaa", "aaaaa"] {
+            f.first_name = format!("{}{extra}", syllable.repeat(28));
+            assert_eq!(f.normalized().unwrap_err(), DecodeError::InvalidField { field: "first_name" });
+        }
+        assert_eq!(MAX_NFC_SHRINK, 4);
+    }
+
+    /// NFC never shrinks UTF-8 text by more than 3.5 × (so by less than [`MAX_NFC_SHRINK`]), for every text: every code point `c` of an
+    /// input contributes its canonical decomposition NFD(c) to NFD(input) = NFD(NFC(input)) (as a multiset). Let
+    /// `alias(p)` be the longest UTF-8 length of a code point whose NFD is the single code point `p` (`p` itself
+    /// included). Then (a) `len(c) <= Σ alias(p)` over NFD(c) for every `c`, so `len(input) <= Σ alias(p)` over
+    /// NFD(input); and (b) `Σ alias(p)` over NFD(o) `<= 3.5 × len(o)` for every code point `o` of the output, so
+    /// that sum is at most `3.5 × len(NFC(input))`. Both are checked over all code points here.
+    #[test]
+    fn nfc_shrinks_utf8_by_at_most_3_5() {
+        use unicode_normalization::UnicodeNormalization as _;
+        use unicode_normalization::char::decompose_canonical;
+        let chars = || (0..=0x10_ffffu32).filter_map(char::from_u32);
+        let nfd = |c: char| {
+            let mut out = Vec::new();
+            decompose_canonical(c, |d| out.push(d));
+            out
+        };
+        let mut alias = vec![0usize; 0x11_0000];
+        for c in chars() {
+            alias[c as usize] = alias[c as usize].max(c.len_utf8());
+            if let [p] = nfd(c)[..] {
+                alias[p as usize] = alias[p as usize].max(c.len_utf8());
+            }
+        }
+        let bound = |c: char| nfd(c).iter().map(|&p| alias[p as usize]).sum::<usize>();
+        let mut worst = 0usize;
+        for c in chars() {
+            let b = bound(c);
+            assert!(c.len_utf8() <= b, "(a) U+{:04X}", u32::from(c));
+            assert!(b <= MAX_NFC_SHRINK * c.len_utf8(), "(b) U+{:04X}", u32::from(c));
+            assert!(2 * b <= 7 * c.len_utf8(), "(b) U+{:04X}", u32::from(c));
+            worst = worst.max(b * 100 / c.len_utf8());
+        }
+        // The worst case is 3.5: U+0390 (2 bytes) from U+1FBE U+0308 U+0341 (7 bytes); then Hangul LVT syllables
+        // (3 jamo of 3 bytes) and U+212A KELVIN SIGN (for `K`) at 3.
+        assert_eq!(worst, 350);
+        assert_eq!(bound('\u{390}'), 7);
+        assert_eq!("\u{1fbe}\u{308}\u{341}".nfc().collect::<String>(), "\u{390}");
+        assert_eq!(bound('\u{d55c}'), 9);
+        assert_eq!(bound('K'), 3);
     }
 }

@@ -173,6 +173,29 @@ impl HistoryShareIn {
         )?;
         parse_plaintext(&pt, self.created_at).map_err(OpenError::Malformed)
     }
+
+    /// The HPKE `enc` (65-byte uncompressed point): what a tracing office asks the committee to
+    /// open (PROTOCOL.md §13).
+    #[must_use]
+    pub fn enc(&self) -> [u8; crypto::POINT_LEN] {
+        self.enc
+    }
+
+    /// Opens the share with the committee's combined partial decryptions (threshold daily keys,
+    /// PROTOCOL.md §13); the same plaintext as [`open`](Self::open) with the daily private key.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open); [`OpenError::DecryptionFailed`] also if [`enc`](Self::enc) was not
+    /// in the request.
+    pub fn open_threshold(
+        &self,
+        combined: &crate::threshold::partial::CombinedPartials,
+    ) -> Result<OpenedHistoryShare, OpenError> {
+        let pt = combined
+            .open(&self.enc, labels::HPKE_HISTORY_SHARE, &aad(self.daily_key_id, self.created_at), &self.ciphertext)
+            .map_err(|_| OpenError::DecryptionFailed)?;
+        parse_plaintext(&pt, self.created_at).map_err(OpenError::Malformed)
+    }
 }
 
 fn parse_plaintext(pt: &[u8], created_at: UnixTime) -> Result<OpenedHistoryShare, DecodeError> {
@@ -377,6 +400,7 @@ mod tests {
         }
         let dbg = format!("{opened:?}");
         assert!(dbg.contains("DataSecret(<redacted>)") && dbg.contains("DailyTracingSecret(<redacted>)"));
+        assert!(dbg.contains("UserId(<redacted>)") && !dbg.contains(&fx.user.to_string()), "{dbg}");
     }
 
     #[test]

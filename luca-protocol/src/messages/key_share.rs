@@ -97,17 +97,7 @@ impl Fields {
 
 /// `purpose_u8 ‖ key_id_be16 ‖ issuer(16) ‖ recipient(16)`.
 fn aad(purpose: KeyPurpose, key_id: u16, issuer: &HealthOfficeId, recipient: &HealthOfficeId) -> [u8; AAD_LEN] {
-    let mut out = [0u8; AAD_LEN];
-    let parts: [&[u8]; 4] = [&[purpose.to_u8()], &key_id.to_be_bytes(), issuer.as_bytes(), recipient.as_bytes()];
-    let mut pos = 0usize;
-    for p in parts {
-        let end = pos.saturating_add(p.len());
-        if let Some(dst) = out.get_mut(pos..end) {
-            dst.copy_from_slice(p);
-        }
-        pos = end;
-    }
-    out
+    crate::fixed::concat_fixed!([purpose.to_u8()], key_id.to_be_bytes(), issuer.as_bytes(), recipient.as_bytes())
 }
 
 /// A key share sealed by its issuing health office, ready to send.

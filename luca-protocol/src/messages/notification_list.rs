@@ -261,6 +261,16 @@ impl NotificationListIn {
         self.fields.health_office_id
     }
 
+    /// When the list claims to be issued (unauthenticated until verified).
+    pub fn issued_at(&self) -> UnixTime {
+        self.fields.issued_at
+    }
+
+    /// The number of hashes in the list (real and dummy; unauthenticated until verified).
+    pub fn hash_count(&self) -> usize {
+        self.fields.hashes.len()
+    }
+
     /// Verifies the list at `now` against the publishing health office's verified certificate.
     ///
     /// # Errors

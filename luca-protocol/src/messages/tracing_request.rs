@@ -263,6 +263,21 @@ impl TracingRequestIn {
         self.fields.request_id
     }
 
+    /// The requested window (unauthenticated until verified).
+    pub fn window(&self) -> TracingWindow {
+        self.fields.window
+    }
+
+    /// When the request was issued (unauthenticated until verified).
+    pub fn issued_at(&self) -> UnixTime {
+        self.fields.issued_at
+    }
+
+    /// When the request expires (unauthenticated until verified).
+    pub fn expires_at(&self) -> UnixTime {
+        self.fields.expires_at
+    }
+
     /// Verifies the request for venue `venue_id` at `now` against the
     /// requesting health office's verified certificate.
     ///

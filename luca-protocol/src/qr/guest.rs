@@ -279,8 +279,16 @@ impl GuestCheckInQr {
     /// Parses the Base32 text of a QR code.
     ///
     /// # Errors
-    /// [`DecodeError::InvalidBase32`] for non-canonical Base32 text, then as [`from_bytes`](Self::from_bytes).
+    /// [`DecodeError::TooLong`] for a text over [`BadgeQr::MAX_TEXT_LEN`] characters (the cap on every scanned QR
+    /// text, checked before decoding), [`DecodeError::InvalidBase32`] for non-canonical Base32 text, then as
+    /// [`from_bytes`](Self::from_bytes).
+    ///
+    /// [`BadgeQr::MAX_TEXT_LEN`]: crate::qr::badge::BadgeQr::MAX_TEXT_LEN
     pub fn from_base32(text: &str) -> Result<Self, DecodeError> {
+        let max = crate::qr::badge::BadgeQr::MAX_TEXT_LEN;
+        if text.len() > max {
+            return Err(DecodeError::TooLong { max, got: text.len() });
+        }
         let bytes = base32::decode(text)?;
         Self::from_bytes(&bytes)
     }
@@ -360,6 +368,36 @@ impl GuestCheckInQr {
         y
     }
 
+    /// The type and version byte (`0x01` for protocol version 1).
+    #[must_use]
+    pub fn qr_type_version(&self) -> u8 {
+        self.raw[0]
+    }
+
+    /// `enc` as carried in the QR: the 33-byte compressed point.
+    #[must_use]
+    pub fn enc_compressed(&self) -> [u8; OFF_CT - OFF_ENC] {
+        let mut out = [0u8; OFF_CT - OFF_ENC];
+        out.copy_from_slice(&self.raw[OFF_ENC..OFF_CT]);
+        out
+    }
+
+    /// The inner layer's ciphertext with its tag (48 bytes).
+    #[must_use]
+    pub fn ciphertext(&self) -> [u8; CT_LEN] {
+        let mut out = [0u8; CT_LEN];
+        out.copy_from_slice(&self.raw[OFF_CT..OFF_CHECKSUM]);
+        out
+    }
+
+    /// The 4-byte checksum.
+    #[must_use]
+    pub fn checksum(&self) -> [u8; LEN - OFF_CHECKSUM] {
+        let mut out = [0u8; LEN - OFF_CHECKSUM];
+        out.copy_from_slice(&self.raw[OFF_CHECKSUM..]);
+        out
+    }
+
     /// The 109-byte binary payload, by value.
     pub fn to_bytes(&self) -> [u8; LEN] {
         self.raw
@@ -419,6 +457,33 @@ impl GuestCheckInQr {
             &self.raw[..OFF_ENC],
             &self.raw[OFF_CT..OFF_CHECKSUM],
         )?;
+        Self::secrets(&pt)
+    }
+
+    /// The HPKE `enc` of the inner layer (65-byte uncompressed point): what a tracing office asks
+    /// the committee to open (PROTOCOL.md §13).
+    #[must_use]
+    pub fn enc(&self) -> [u8; crypto::POINT_LEN] {
+        self.enc.to_uncompressed()
+    }
+
+    /// Opens the inner layer with the committee's combined partial decryptions (threshold daily
+    /// keys, PROTOCOL.md §13); the same plaintext as [`open`](Self::open) with the daily private key.
+    ///
+    /// # Errors
+    /// [`OpenError::DecryptionFailed`] if [`enc`](Self::enc) was not in the request, or for any
+    /// tampered byte (opaque).
+    pub fn open_threshold(
+        &self,
+        combined: &crate::threshold::partial::CombinedPartials,
+    ) -> Result<CheckInSecrets, OpenError> {
+        let pt = combined
+            .open(&self.enc(), labels::HPKE_CHECKIN_INNER, &self.raw[..OFF_ENC], &self.raw[OFF_CT..OFF_CHECKSUM])
+            .map_err(|_| OpenError::DecryptionFailed)?;
+        Self::secrets(&pt)
+    }
+
+    fn secrets(pt: &[u8]) -> Result<CheckInSecrets, OpenError> {
         let (uid, ds) = pt.split_at_checked(16).ok_or(OpenError::Malformed(DecodeError::WrongLength {
             field: "checkin_secrets",
             expected: PT_LEN,
@@ -518,6 +583,10 @@ mod tests {
         let secrets = parsed.open(&f.sk).unwrap();
         assert_eq!(secrets.user_id, f.user_id);
         assert_eq!(secrets.data_secret, f.data_secret);
+        assert_eq!(
+            format!("{secrets:?}"),
+            "CheckInSecrets { user_id: UserId(<redacted>), data_secret: DataSecret(<redacted>) }"
+        );
         let from_body = GuestCheckInQr::from_body(qr.body()).unwrap();
         assert_eq!(from_body, *qr);
         assert_eq!(qr.header(), &qr.as_bytes()[..24]);

@@ -3,5 +3,6 @@
 pub mod badge;
 pub mod base32;
 pub mod guest;
+#[cfg(feature = "render")]
 pub mod render;
 pub mod venue;

@@ -9,25 +9,25 @@
 //!
 //! # Encoder
 //!
-//! The module matrix (data encoding, Reed–Solomon blocks, placement, mask choice) comes from the
-//! [`fast_qr`](https://docs.rs/fast_qr) crate, chosen over `qrcode` because it builds the matrix several
-//! times faster (issue 5): the guest check-in QR is rendered on the guest's phone every minute, and with
-//! `qrcode` the QR code cost more than the cryptography that fills it. Mode, EC level and version are chosen
-//! here, not left to the crate's defaults (its default EC level is Q). The SVG and terminal renderings are
-//! written here from the module matrix, so their format does not depend on the encoder. The measured
-//! comparison (`cargo bench -p luca-protocol --bench qr`) is in `docs/PERFORMANCE.md`; readability is
-//! checked by decoding the rendered codes with an independent reader (`tests/qr_readable.rs`).
+//! The module matrix (data encoding, Reed–Solomon blocks, placement, mask choice by the penalty rules of the
+//! standard) comes from the [`qrcodegen`](https://docs.rs/qrcodegen) crate; mode, EC level and version are chosen
+//! here (one segment, [`EC_LEVEL`] without boosting, the smallest fitting version, the mask of lowest penalty).
+//! The SVG and terminal renderings are written here from the module matrix, so their format does not depend on the
+//! encoder. It replaced `fast_qr` (issue 14), which built the matrix on the stack; it is about half as fast as
+//! `fast_qr` and about 4 × faster than the `qrcode` crate. The measured comparison
+//! (`cargo bench -p luca-protocol --bench qr`) is in `docs/PERFORMANCE.md`; readability is checked by decoding the
+//! rendered codes with an independent reader (`tests/qr_readable.rs`).
 //!
 //! No type of the encoder crate appears in this module's API.
 //!
 //! # Stack use
 //!
-//! `fast_qr` builds the matrix on the stack (about 31 KB per copy): encoding a version-7 code needs roughly
-//! 128–192 KB of thread stack in release builds and 256–512 KB in debug builds. Call these functions from a
-//! thread with at least 512 KB (release) or 1 MB (debug) of stack; the main thread of every platform qualifies.
+//! Every buffer of the encoder (segment bits, codewords, the module grid and its mask trials) is a `Vec`: the
+//! functions of this module need only a few KB of thread stack and run on any thread, e.g. one with a 64 KB stack
+//! (`tests/small_stack.rs`). A text longer than the largest QR code's capacity is rejected by its length before any
+//! per-character work.
 
-use fast_qr::qr::QRCodeError;
-use fast_qr::{ECL, Mode, QRBuilder, QRCode};
+use qrcodegen::{QrCode, QrCodeEcc, QrSegment, Version};
 
 /// The error-correction levels of QR codes (ISO/IEC 18004), by how much of the code can be recovered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,12 +73,32 @@ impl RenderError {
     }
 }
 
-fn encoder_ecl(level: EcLevel) -> ECL {
+fn encoder_ecc(level: EcLevel) -> QrCodeEcc {
     match level {
-        EcLevel::L => ECL::L,
-        EcLevel::M => ECL::M,
-        EcLevel::Q => ECL::Q,
-        EcLevel::H => ECL::H,
+        EcLevel::L => QrCodeEcc::Low,
+        EcLevel::M => QrCodeEcc::Medium,
+        EcLevel::Q => QrCodeEcc::Quartile,
+        EcLevel::H => QrCodeEcc::High,
+    }
+}
+
+/// The segment modes of [`mode_for`] (ISO/IEC 18004, 7.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Digits only, 10 bits per 3 digits.
+    Numeric,
+    /// The 45 characters of [`is_qr_alphanumeric`], 11 bits per 2 characters.
+    Alphanumeric,
+    /// Any bytes, 8 bits each.
+    Byte,
+}
+
+/// The largest number of characters a version-40 code at EC level M holds in `mode` (ISO/IEC 18004, table 7).
+const fn v40_m_capacity(mode: Mode) -> usize {
+    match mode {
+        Mode::Numeric => 5596,
+        Mode::Alphanumeric => 3391,
+        Mode::Byte => 2331,
     }
 }
 
@@ -98,23 +118,40 @@ fn mode_for(text: &[u8]) -> Mode {
     }
 }
 
-/// Encodes `text` at [`EC_LEVEL`], in the mode of [`mode_for`], at the smallest version that holds it.
-fn encode(text: &str) -> Result<QRCode, RenderError> {
+/// `text` as one segment in the mode of [`mode_for`].
+///
+/// # Errors
+/// [`RenderError::DataTooLong`] if the text is longer than version 40 holds in that mode; a text longer than the
+/// numeric capacity (the largest of all modes) is rejected before its characters are looked at.
+fn segment(text: &str) -> Result<QrSegment, RenderError> {
     let bytes = text.as_bytes();
-    QRBuilder::new(bytes).ecl(encoder_ecl(EC_LEVEL)).mode(mode_for(bytes)).build().map_err(|e| match e {
-        QRCodeError::EncodedData => RenderError::DataTooLong,
-        // Only raised for a forced version, which is never set here.
-        QRCodeError::SpecifiedVersion => RenderError::Encoding,
+    if bytes.len() > v40_m_capacity(Mode::Numeric) {
+        return Err(RenderError::DataTooLong);
+    }
+    let mode = mode_for(bytes);
+    if bytes.len() > v40_m_capacity(mode) {
+        return Err(RenderError::DataTooLong);
+    }
+    // `mode_for` checked the characters each constructor requires (digits; the 45-character set).
+    Ok(match mode {
+        Mode::Numeric => QrSegment::make_numeric(text),
+        Mode::Alphanumeric => QrSegment::make_alphanumeric(text),
+        Mode::Byte => QrSegment::make_bytes(bytes),
     })
 }
 
-/// The version number (1–40) of an encoded code.
-fn version_number(code: &QRCode) -> Result<i16, RenderError> {
-    // `fast_qr::Version` discriminants are 0 (V01) to 39 (V40).
-    code.version
-        .and_then(|v| i16::try_from(v as usize).ok())
-        .and_then(|v| v.checked_add(1))
-        .ok_or(RenderError::Encoding)
+/// Encodes `text` at [`EC_LEVEL`], as one segment of [`segment`], at the smallest version that holds it.
+fn encode(text: &str) -> Result<QrCode, RenderError> {
+    let segment = segment(text)?;
+    QrCode::encode_segments_advanced(
+        std::slice::from_ref(&segment),
+        encoder_ecc(EC_LEVEL),
+        Version::MIN,
+        Version::MAX,
+        None,
+        false,
+    )
+    .map_err(|_| RenderError::DataTooLong)
 }
 
 /// The QR version (1–40) that `text` is rendered at (EC level M, smallest fitting version).
@@ -122,7 +159,7 @@ fn version_number(code: &QRCode) -> Result<i16, RenderError> {
 /// # Errors
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn qr_version(text: &str) -> Result<i16, RenderError> {
-    version_number(&encode(text)?)
+    Ok(i16::from(encode(text)?.version().value()))
 }
 
 /// An SVG document of the QR code of `text`: black (`#000000`) modules on a white (`#ffffff`) square with the
@@ -282,15 +319,9 @@ impl QrMatrix {
 /// [`RenderError::DataTooLong`] if the text does not fit version 40.
 pub fn render_matrix(text: &str) -> Result<QrMatrix, RenderError> {
     let code = encode(text)?;
-    let width = code.size;
-    // The encoder stores the matrix row by row with a stride of `size`.
-    let modules = width
-        .checked_mul(width)
-        .and_then(|n| code.data.get(..n))
-        .ok_or(RenderError::Encoding)?
-        .iter()
-        .map(|m| m.value())
-        .collect();
+    let size = code.size();
+    let width = usize::try_from(size).map_err(|_| RenderError::Encoding)?;
+    let modules = (0..size).flat_map(|y| (0..size).map(move |x| (x, y))).map(|(x, y)| code.get_module(x, y)).collect();
     Ok(QrMatrix { width, modules })
 }
 
@@ -339,13 +370,25 @@ mod tests {
             assert!(text.bytes().all(is_qr_alphanumeric));
             assert_eq!(mode_for(text.as_bytes()), Mode::Alphanumeric);
             assert!(text.len() <= V7_M_ALPHANUMERIC_CAPACITY && text.len() > V6_M_ALPHANUMERIC_CAPACITY);
-            // What the encoder built: alphanumeric mode, EC level M, version 7.
+            // What the encoder built: one alphanumeric segment, EC level M (not boosted), version 7.
+            assert_eq!(segment(&text).map(|s| s.mode()), Ok(qrcodegen::QrSegmentMode::Alphanumeric));
             let code = encode(&text).unwrap();
-            assert_eq!(code.mode, Some(Mode::Alphanumeric));
-            assert!(matches!(code.ecl, Some(ECL::M)), "{:?}", code.ecl);
-            assert!(matches!(code.version, Some(fast_qr::Version::V07)), "{:?}", code.version);
+            assert_eq!(code.error_correction_level(), QrCodeEcc::Medium);
+            assert_eq!(code.version(), Version::new(7));
             assert_eq!(qr_version(&text).unwrap(), 7);
         }
+    }
+
+    /// The length is checked before any character: 10 MB of text fails at once, in every mode.
+    #[test]
+    fn huge_text_is_rejected_by_its_length() {
+        for unit in ["7", "Q", "q", "\u{e4}"] {
+            let text = unit.repeat(10_000_000 / unit.len());
+            assert_eq!(segment(&text).err(), Some(RenderError::DataTooLong));
+            assert_eq!(render_svg(&text).unwrap_err(), RenderError::DataTooLong);
+        }
+        assert_eq!(segment(&"7".repeat(5597)).err(), Some(RenderError::DataTooLong));
+        assert_eq!(segment(&"7".repeat(5596)).map(|s| s.mode()), Ok(qrcodegen::QrSegmentMode::Numeric));
     }
 
     #[test]

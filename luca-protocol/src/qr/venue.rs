@@ -183,6 +183,28 @@ impl fmt::Debug for VenueQr {
     }
 }
 
+/// Whether `host` may be the host of a venue QR URL: 1..=255 characters of `A–Z a–z 0–9 . - :`
+/// (the first check of [`VenueQr::new`], which fails with [`DecodeError::InvalidUrl`] otherwise).
+#[must_use]
+pub fn is_valid_host(host: &str) -> bool {
+    check_host(host).is_ok()
+}
+
+/// Whether `table` may be printed in a venue QR for `descriptor`: none, or one of `1..=table_count`
+/// (the check of [`VenueQr::new`] that fails with [`DecodeError::InvalidField`] `"table"`).
+#[must_use]
+pub fn is_valid_table(descriptor: &VenueDescriptor, table: Option<u16>) -> bool {
+    table_ok(descriptor.table_count(), table)
+}
+
+fn table_ok(table_count: Option<u16>, table: Option<u16>) -> bool {
+    match (table, table_count) {
+        (None, _) => true,
+        (Some(t), Some(n)) => (1..=n).contains(&t),
+        (Some(_), None) => false,
+    }
+}
+
 fn check_host(host: &str) -> Result<(), DecodeError> {
     let ok = !host.is_empty()
         && host.len() <= MAX_HOST_LEN
@@ -191,11 +213,7 @@ fn check_host(host: &str) -> Result<(), DecodeError> {
 }
 
 fn check_table(descriptor: &VenueDescriptorIn, table: Option<u16>) -> Result<(), DecodeError> {
-    match (table, descriptor.table_count()) {
-        (None, _) => Ok(()),
-        (Some(t), Some(n)) if (1..=n).contains(&t) => Ok(()),
-        (Some(_), _) => Err(DecodeError::InvalidField { field: "table" }),
-    }
+    if table_ok(descriptor.table_count(), table) { Ok(()) } else { Err(DecodeError::InvalidField { field: "table" }) }
 }
 
 #[cfg(test)]

@@ -375,6 +375,50 @@ impl PartialEq for DailyKeyAnnouncement {
 
 impl Eq for DailyKeyAnnouncement {}
 
+/// A verified daily key a guest may seal to and a scanner may accept check-ins for: the
+/// single-office [`DailyKeyAnnouncement`] (§7.2) or the committee's
+/// [`CommitteeKeyAnnouncement`](crate::threshold::announcement::CommitteeKeyAnnouncement) signed by
+/// `t` members (§13.4). Only verification yields either, so a value of this trait is always verified.
+pub trait AnnouncedDailyKey {
+    /// The daily key id, or `None` for a badge key (which guests never seal check-ins to).
+    fn daily_key_id(&self) -> Option<DailyKeyId>;
+    /// The HPKE recipient key.
+    fn public_key(&self) -> EncryptionPublicKey;
+    /// The use period `[not_before, not_after)`.
+    fn validity(&self) -> Validity;
+    /// Whether the key may be used for encryption at `now`.
+    fn is_in_use_at(&self, now: UnixTime) -> bool {
+        self.validity().contains(now)
+    }
+}
+
+impl AnnouncedDailyKey for DailyKeyAnnouncement {
+    fn daily_key_id(&self) -> Option<DailyKeyId> {
+        DailyKeyAnnouncement::daily_key_id(self)
+    }
+    fn public_key(&self) -> EncryptionPublicKey {
+        DailyKeyAnnouncement::public_key(self)
+    }
+    fn validity(&self) -> Validity {
+        DailyKeyAnnouncement::validity(self)
+    }
+    fn is_in_use_at(&self, now: UnixTime) -> bool {
+        DailyKeyAnnouncement::is_in_use_at(self, now)
+    }
+}
+
+impl AnnouncedDailyKey for crate::threshold::announcement::CommitteeKeyAnnouncement {
+    fn daily_key_id(&self) -> Option<DailyKeyId> {
+        Some(self.key_id())
+    }
+    fn public_key(&self) -> EncryptionPublicKey {
+        *crate::threshold::announcement::CommitteeKeyAnnouncement::public_key(self)
+    }
+    fn validity(&self) -> Validity {
+        crate::threshold::announcement::CommitteeKeyAnnouncement::validity(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

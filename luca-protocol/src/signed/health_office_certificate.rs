@@ -20,14 +20,18 @@ pub const MAX_NAME_LEN: usize = 128;
 pub(crate) const PAYLOAD_DEPTH: usize = 2;
 
 /// Checks the name rule shared by every signed object: 1..=[`MAX_NAME_LEN`]
-/// UTF-8 bytes, no control character (U+0000–U+001F, U+007F–U+009F).
+/// UTF-8 bytes, no control character (U+0000–U+001F, U+007F–U+009F). The length is checked first, so an
+/// oversized name is rejected without looking at its characters.
 ///
 /// # Errors
 /// [`DecodeError::InvalidField`] with `field: "name"`.
 pub fn check_name(name: &str) -> Result<(), DecodeError> {
-    let bad_char = name.chars().any(|c| matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'));
-    if name.is_empty() || name.len() > MAX_NAME_LEN || bad_char {
-        return Err(DecodeError::InvalidField { field: "name" });
+    let err = DecodeError::InvalidField { field: "name" };
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return Err(err);
+    }
+    if name.chars().any(|c| matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}')) {
+        return Err(err);
     }
     Ok(())
 }

@@ -342,6 +342,8 @@ impl VenueDescriptor {
         table_count: Option<u16>,
         validity: Validity,
     ) -> Result<Self, DecodeError> {
+        // The name rule first: an oversized name is rejected before it is copied.
+        check_name(name)?;
         let body = Body {
             venue_id,
             name: name.to_owned(),
@@ -364,6 +366,8 @@ impl VenueDescriptor {
         venue_key: &EncryptionPublicKey,
         validity: Validity,
     ) -> Result<Self, DecodeError> {
+        // The name rule first: an oversized name is rejected before it is copied.
+        check_name(name)?;
         let body = Body {
             venue_id,
             name: name.to_owned(),

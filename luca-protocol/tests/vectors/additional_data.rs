@@ -1,4 +1,4 @@
-//! Test vectors: additional data (spec: docs/protocol/43-additional-data.md).
+//! Test vectors: additional data (spec: docs/PROTOCOL.md §8.4).
 //!
 //! Positive cases carry the venue key pair, venue id, trace id, the content,
 //! `ikm_e` (`DeriveKeyPair(ikm_e)` is the HPKE ephemeral key), plaintext, AAD,
@@ -115,7 +115,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("additional_data");
     let mut t = Topic::new(
         "additional_data",
-        "Additional data (docs/protocol/43-additional-data.md): [1, venue_id, trace_id, enc, ciphertext], HPKE base mode \
+        "Additional data (docs/PROTOCOL.md §8.4): [1, venue_id, trace_id, enc, ciphertext], HPKE base mode \
          (DHKEM P-256/HKDF-SHA256/AES-128-GCM) to the venue key, info luca/v1/hpke/additional-data, \
          aad = venue_id || trace_id; plaintext [1, table / null, guest_name / null]. Size cap 1024 bytes. \
          `check` names the operation whose result `expect` is.",

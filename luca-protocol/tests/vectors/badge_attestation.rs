@@ -1,4 +1,4 @@
-//! Test vectors: badge attestations (spec: docs/protocol/33-badge-attestation.md).
+//! Test vectors: badge attestations (spec: docs/PROTOCOL.md §7.4).
 //!
 //! Every case is self-contained: the trust anchor's public key, the
 //! registrar's certificate, the `attestation` bytes, `now` and the
@@ -149,7 +149,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("badge_attestation");
     let mut topic = Topic::new(
         "badge_attestation",
-        "Badge attestations (docs/protocol/33-badge-attestation.md): COSE_Sign1/ES256 by the registrar, content \
+        "Badge attestations (docs/PROTOCOL.md §7.4): COSE_Sign1/ES256 by the registrar, content \
          type application/luca.v1.badge-attestation, payload [1, badge_key_id, trace_key, enc, ciphertext, \
          issued_at, registrar_id]; enc/ciphertext = HPKE base-mode seal of user_id ‖ data_secret to the badge key, \
          info \"luca/v1/hpke/badge-inner\", aad 0x01 ‖ badge_key_id_be16 ‖ trace_key. Decode `attestation`; decode \
@@ -182,7 +182,8 @@ pub fn generate() -> Topic {
     // ---------------------------------------------------------------- positive
     // The printed serial's 60-bit value; one Argon2id call.
     let serial_value: u64 = 0x0a5b_3c2d_1e0f_9687;
-    let seed = derive::badge_seed(serial_value).unwrap();
+    let serial = luca_protocol::badge_serial::BadgeSerial::from_be_bytes(serial_value.to_be_bytes()).unwrap();
+    let seed = derive::badge_seed(&serial).unwrap();
     let secrets = derive::badge_secrets(&seed).unwrap();
     let ikm = peek_ikm(&rng);
     let att = BadgeAttestation::issue(
@@ -331,5 +332,8 @@ pub fn generate() -> Topic {
     for (name, b, expect) in framing_cases(&bytes, 512) {
         n(&name, expect, &b, &mut topic);
     }
+    // Appended (issue 13): `issued_at` of another CBOR type (§7.4 decoding, §2.1 step 8).
+    let issued_at_null = msg(vec![u(1), u(1), b(&tk), b(&enc), b(&ct), ciborium::Value::Null, b(&parts.registrar_id)]);
+    n("issued_at_null", "unexpected_type", &sign1(CT, &issued_at_null, rs), &mut topic);
     topic
 }

@@ -1,9 +1,11 @@
 //! Test vectors: the static badge QR and the dispatch of scanned QR texts
-//! (spec: docs/protocol/21-badge-qr.md).
+//! (spec: docs/PROTOCOL.md §5.2).
 //!
 //! `expect` is the outcome of: decoding (`qr_text` with the Base32 decoder, or
 //! `qr_bytes` if there is no text), then verifying the attestation with
-//! `registrar_certificate` at `now`, then opening it with `badge_private_key`.
+//! `registrar_certificate` (itself verified with `trust_anchor_public_key`) at `now`, then opening it
+//! with `badge_private_key`. Every such case carries the anchor, so that the runner
+//! (`luca-conformance`) can check it from the file alone.
 //! Cases with `"decoder": "scanned_qr"` decode `qr_text` with the scanner's
 //! dispatch (first byte 0x01 guest, 0x11 badge).
 
@@ -30,22 +32,7 @@ use serde_json::{Value, json};
 use crate::common::{self, NOW, Topic, hex};
 
 fn b32(bytes: &[u8]) -> String {
-    const A: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::new();
-    let mut acc: u64 = 0;
-    let mut bits = 0u32;
-    for b in bytes {
-        acc = (acc << 8) | u64::from(*b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(A[((acc >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(A[((acc << (5 - bits)) & 31) as usize]));
-    }
-    out
+    luca_protocol::qr::base32::encode(bytes)
 }
 
 struct Registrar {
@@ -88,7 +75,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("badge_qr");
     let mut t = Topic::new(
         "badge_qr",
-        "Badge QR (docs/protocol/21-badge-qr.md): 0x11 ‖ badge attestation (COSE_Sign1), Base32 text; and \
+        "Badge QR (docs/PROTOCOL.md §5.2): 0x11 ‖ badge attestation (COSE_Sign1), Base32 text; and \
          the scanner's dispatch of a QR text on its first byte. `expect`: decode `qr_text` (else `qr_bytes`), \
          verify the attestation with `registrar_certificate` at `now`, open with `badge_private_key`.",
     );
@@ -132,7 +119,7 @@ pub fn generate() -> Topic {
     let valid = base.to_bytes();
     let common_fields = |extra: Value| {
         let mut m = serde_json::Map::new();
-        for k in ["now", "registrar_certificate", "badge_private_key"] {
+        for k in ["now", "trust_anchor_public_key", "registrar_certificate", "badge_private_key"] {
             m.insert(k.into(), base_fields[k].clone());
         }
         if let Value::Object(e) = extra {
@@ -183,6 +170,7 @@ pub fn generate() -> Topic {
             &got,
             json!({
                 "now": NOW.0,
+                "trust_anchor_public_key": hex(&other.anchor_pk),
                 "registrar_certificate": hex(other.cert.as_bytes()),
                 "badge_private_key": base_fields["badge_private_key"].clone(),
                 "qr_bytes": hex(&valid),
@@ -200,6 +188,7 @@ pub fn generate() -> Topic {
             &got,
             json!({
                 "now": NOW.0,
+                "trust_anchor_public_key": base_fields["trust_anchor_public_key"].clone(),
                 "registrar_certificate": base_fields["registrar_certificate"].clone(),
                 "badge_private_key": hex(other.to_bytes().as_slice()),
                 "qr_bytes": hex(&valid),

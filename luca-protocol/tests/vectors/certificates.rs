@@ -1,4 +1,4 @@
-//! Test vectors: health-office and registrar certificates (spec: docs/protocol/30-certificates.md).
+//! Test vectors: health-office and registrar certificates (spec: docs/PROTOCOL.md §7.1).
 //!
 //! Every case is self-contained: `object` names the decoder
 //! (`health_office_certificate` or `registrar_certificate`), `certificate` the
@@ -192,7 +192,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("certificates");
     let mut topic = Topic::new(
         "certificates",
-        "Health-office and registrar certificates (docs/protocol/30-certificates.md): COSE_Sign1/ES256 by the \
+        "Health-office and registrar certificates (docs/PROTOCOL.md §7.1): COSE_Sign1/ES256 by the \
          trust anchor over [1, health_office_id, name, signing_key, encryption_key, not_before, not_after] \
          (content type application/luca.v1.health-office-certificate) or [1, registrar_id, name, signing_key, \
          not_before, not_after] (application/luca.v1.registrar-certificate). Decode `certificate` as `object`, \
@@ -419,6 +419,7 @@ pub fn generate() -> Topic {
     for (name, expect, bytes) in field_cases {
         ctx.negative(&mut topic, "health_office_certificate", name, expect, &bytes, now);
     }
+
     // A registrar certificate handed to the health-office decoder and vice versa.
     ctx.negative(
         &mut topic,
@@ -437,5 +438,111 @@ pub fn generate() -> Topic {
         now,
     );
 
+    // Appended (issue 13): the envelope rules of §2.2 one by one, and which error wins when several apply;
+    // the nesting limit 2 of §7.1 payloads. Every object carries a valid signature of the anchor over its
+    // payload, so only the envelope rule under test fails.
+    let gp = msg(vec![u(1), b(ho_id.as_bytes()), t("Hx"), b(&sk), b(&ek), u(Y2026), u(Y2028)]);
+    let prot = protected_with(-7, HO_CT);
+    let sig = ecdsa(a, &sig_structure(&prot, &gp));
+    let env = |items: Vec<Value>| cbor(&Value::Array(items));
+    let with_prot = |p: &[u8]| env(vec![b(p), Value::Map(vec![]), b(&gp), b(&ecdsa(a, &sig_structure(p, &gp)))]);
+    let ct_item = |c: &str| cbor(&t(c));
+    let raw_prot = |parts: &[&[u8]]| parts.concat();
+    let kid = vec![(u(4), b(&[0]))];
+    let field_payload = |id: Value| msg(vec![u(1), id, t("HO"), b(&sk), b(&ek), u(Y2026), u(Y2028)]);
+    let mut bad_utf8 = gp.clone();
+    assert_eq!(&bad_utf8[19..22], &[0x62, b'H', b'x']);
+    bad_utf8[21] = 0xff;
+    let envelope_cases: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "ho_envelope_tagged",
+            "non_canonical",
+            cbor(&Value::Tag(18, Box::new(Value::Array(vec![b(&prot), Value::Map(vec![]), b(&gp), b(&sig)])))),
+        ),
+        (
+            "ho_envelope_not_array",
+            "unexpected_type",
+            cbor(&b(&env(vec![b(&prot), Value::Map(vec![]), b(&gp), b(&sig)]))),
+        ),
+        ("ho_envelope_three_items", "wrong_arity", env(vec![b(&prot), Value::Map(vec![]), b(&gp)])),
+        ("ho_envelope_empty_array", "wrong_arity", vec![0x80]),
+        (
+            "ho_protected_as_map",
+            "malformed_cbor",
+            env(vec![
+                Value::Map(vec![(u(1), Value::Integer((-7).into())), (u(3), t(HO_CT))]),
+                Value::Map(vec![]),
+                b(&gp),
+                b(&sig),
+            ]),
+        ),
+        ("ho_protected_not_a_map", "malformed_cbor", with_prot(&[0x01])),
+        (
+            "ho_protected_duplicate_key",
+            "malformed_cbor",
+            with_prot(&raw_prot(&[&[0xa3, 0x01, 0x26, 0x01, 0x26, 0x03], &ct_item(HO_CT)])),
+        ),
+        ("ho_unprotected_not_a_map", "malformed_cbor", env(vec![b(&prot), b(&[]), b(&gp), b(&sig)])),
+        ("ho_payload_not_bstr", "malformed_cbor", env(vec![b(&prot), Value::Map(vec![]), u(5), b(&sig)])),
+        ("ho_signature_not_bstr", "malformed_cbor", env(vec![b(&prot), Value::Map(vec![]), b(&gp), t("sig")])),
+        (
+            "ho_protected_extra_parameter",
+            "unexpected_header",
+            with_prot(&raw_prot(&[&[0xa3, 0x01, 0x26, 0x03], &ct_item(HO_CT), &[0x04, 0x41, 0x00]])),
+        ),
+        (
+            "ho_protected_crit_parameter",
+            "unexpected_header",
+            with_prot(&raw_prot(&[&[0xa3, 0x01, 0x26, 0x02, 0x81, 0x04, 0x03], &ct_item(HO_CT)])),
+        ),
+        (
+            "ho_protected_keys_reversed",
+            "unexpected_header",
+            with_prot(&raw_prot(&[&[0xa2, 0x03], &ct_item(HO_CT), &[0x01, 0x26]])),
+        ),
+        (
+            "ho_protected_non_shortest_alg",
+            "unexpected_header",
+            with_prot(&raw_prot(&[&[0xa2, 0x01, 0x38, 0x06, 0x03], &ct_item(HO_CT)])),
+        ),
+        ("ho_protected_without_content_type", "unexpected_header", with_prot(&[0xa1, 0x01, 0x26])),
+        ("ho_protected_content_type_not_text", "unexpected_header", with_prot(&[0xa2, 0x01, 0x26, 0x03, 0x18, 0x32])),
+        ("ho_protected_empty", "unsupported_algorithm", with_prot(&[])),
+        ("ho_protected_es384_and_other_content_type", "unsupported_algorithm", with_prot(&protected_with(-35, REG_CT))),
+        (
+            "ho_protected_extra_parameter_and_other_content_type",
+            "wrong_content_type",
+            with_prot(&raw_prot(&[&[0xa3, 0x01, 0x26, 0x03], &ct_item(REG_CT), &[0x04, 0x41, 0x00]])),
+        ),
+        (
+            "ho_unprotected_present_and_other_content_type",
+            "wrong_content_type",
+            sign1_raw(&protected_with(-7, REG_CT), kid.clone(), &gp, a),
+        ),
+        ("ho_payload_detached", "invalid_field", env(vec![b(&prot), Value::Map(vec![]), Value::Null, b(&sig)])),
+        (
+            "ho_payload_detached_and_unprotected_present",
+            "unexpected_header",
+            env(vec![b(&prot), Value::Map(kid.clone()), Value::Null, b(&sig)]),
+        ),
+        ("ho_signature_63_bytes", "wrong_length", env(vec![b(&prot), Value::Map(vec![]), b(&gp), b(&sig[..63])])),
+        (
+            "ho_payload_detached_and_signature_63_bytes",
+            "invalid_field",
+            env(vec![b(&prot), Value::Map(vec![]), Value::Null, b(&sig[..63])]),
+        ),
+        ("ho_payload_array_as_field", "unexpected_type", sign1(HO_CT, &field_payload(Value::Array(vec![])), a)),
+        ("ho_payload_map_as_field", "unexpected_type", sign1(HO_CT, &field_payload(Value::Map(vec![])), a)),
+        (
+            "ho_payload_depth_3",
+            "nesting_too_deep",
+            sign1(HO_CT, &field_payload(Value::Array(vec![Value::Array(vec![])])), a),
+        ),
+        ("ho_name_invalid_utf8", "malformed_cbor", sign1(HO_CT, &bad_utf8, a)),
+    ];
+    assert_eq!(run_ho(&with_prot(&prot), &anchor_pub, now), "ok", "the envelope builder itself");
+    for (name, expect, bytes) in envelope_cases {
+        ctx.negative(&mut topic, "health_office_certificate", name, expect, &bytes, now);
+    }
     topic
 }

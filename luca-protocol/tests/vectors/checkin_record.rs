@@ -1,4 +1,4 @@
-//! Test vectors: check-in records and inner records (spec: docs/protocol/50-checkin-record.md).
+//! Test vectors: check-in records and inner records (spec: docs/PROTOCOL.md §8.5).
 //!
 //! `operation` says what to run:
 //! * `open`: parse `checkin_record`, open it with `venue_private_key`; on
@@ -64,7 +64,8 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("checkin_record");
     let mut t = Topic::new(
         "checkin_record",
-        "Check-in records (docs/protocol/50-checkin-record.md): the inner record [1, source, body] sealed with \
+        "Check-in records (docs/PROTOCOL.md §8.5): the inner record [1, source, body, enc_y] (enc_y: the Y of \
+         the guest QR's enc, or null for a badge) sealed with \
          HPKE (info \"luca/v1/hpke/checkin-outer\", AAD venue_id ‖ trace_id ‖ checkin_minute_be32 ‖ source_u8) \
          to the venue key. `operation`: open (with venue_private_key), check_freshness (at now, window_secs) \
          or decode_inner.",
@@ -363,6 +364,26 @@ pub fn generate() -> Topic {
         let got = kind(InnerRecord::from_slice(&b).map_err(|e| e.kind().to_string()));
         assert_eq!(got, expect, "{name}");
         t.case(name, expect, json!({ "operation": "decode_inner", "inner_record": hex(&b) }));
+    }
+
+    // Appended (issue 13): the inner record's `body` of another type, a badge body that is no attestation; the
+    // outer record's `venue_id` length, a negative minute, a `source` of another type.
+    let inner_more: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("inner_body_as_text", "unexpected_type", [&[0x84, 0x01, 0x00, 0x61, 0x41][..], &guest_bytes[110..]].concat()),
+        ("inner_badge_body_empty_array", "wrong_arity", vec![0x84, 0x01, 0x01, 0x41, 0x80, 0xf6]),
+    ];
+    for (name, expect, b) in inner_more {
+        let got = kind(InnerRecord::from_slice(&b).map_err(|e| e.kind().to_string()));
+        assert_eq!(got, expect, "{name}");
+        t.case(name, expect, json!({ "operation": "decode_inner", "inner_record": hex(&b) }));
+    }
+    let outer_more: Vec<(&str, &str, Vec<u8>)> = vec![
+        ("venue_id_15_bytes", "wrong_length", [&[0x87, 0x01, 0x4f][..], &guest_rec[3..18], &guest_rec[19..]].concat()),
+        ("minute_negative", "invalid_field", [&guest_rec[..36], &[0x20][..], &guest_rec[41..]].concat()),
+        ("source_text", "unexpected_type", [&guest_rec[..41], &[0x61, 0x30][..], &guest_rec[42..]].concat()),
+    ];
+    for (name, expect, b) in outer_more {
+        open_case(&mut t, name, expect, &venue_key, &b, none.clone());
     }
     t
 }

@@ -1,4 +1,4 @@
-//! Test vectors: checkout (spec: docs/protocol/42-checkout.md).
+//! Test vectors: checkout (spec: docs/PROTOCOL.md §8.3).
 //!
 //! Every case names `check: "verify"`: `CheckoutIn::from_slice(checkout)` then
 //! `verify(checkin_minute, now)`. Positive cases also carry the derivation
@@ -46,7 +46,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("checkout");
     let mut t = Topic::new(
         "checkout",
-        "Checkout (docs/protocol/42-checkout.md): [1, trace_id, checkout_at, proof], size cap 128 bytes; \
+        "Checkout (docs/PROTOCOL.md §8.3): [1, trace_id, checkout_at, proof], size cap 128 bytes; \
          verify: SHA-256(\"luca/v1/trace-id\" || proof)[0..16] = trace_id, checkin_minute*60 <= checkout_at <= now + 300, \
          checkout_at <= checkin_minute*60 + 86400. `check` = verify(checkin_minute, now).",
     );
@@ -196,5 +196,46 @@ pub fn generate() -> Topic {
         out
     };
     neg(&mut t, "nested_array", &nested, None, NOW, "");
+
+    // Appended (issue 13): the rules of docs/PROTOCOL.md §2.1 that no other case pinned, on the smallest
+    // message. `with_at` replaces the `checkout_at` item (bytes 19..24 of `ok`) by another CBOR item.
+    assert_eq!(ok[19], 0x1a);
+    let with_at = |item: &[u8]| [&ok[..19], item, &ok[24..]].concat();
+    let with_version = |item: &[u8]| [&[0x84][..], item, &ok[2..]].concat();
+    let indefinite = [&[0x9f][..], &ok[1..], &[0xff]].concat();
+    for (name, bytes, expect, note) in [
+        (
+            "checkout_at_negative",
+            with_at(&[0x20]),
+            "invalid_field",
+            "checkout_at = -1: a negative integer in a uint field",
+        ),
+        ("checkout_at_text", with_at(&[0x61, 0x31]), "unexpected_type", "checkout_at = \"1\""),
+        ("checkout_at_false", with_at(&[0xf4]), "unexpected_type", "checkout_at = false"),
+        ("empty_array", vec![0x80], "wrong_arity", "[]: no version item"),
+        ("not_an_array_map", vec![0xa0], "unexpected_type", "{} instead of an array"),
+        ("not_an_array_uint", vec![0x01], "unexpected_type", "the integer 1 instead of an array"),
+        ("version_text", with_version(&[0x61, 0x31]), "unexpected_type", "version = \"1\""),
+        ("version_negative", with_version(&[0x20]), "invalid_field", "version = -1"),
+        ("version_2_short", vec![0x82, 0x02, 0x40], "unsupported_version", "[2, h''] : version before arity"),
+        ("map_item_depth_2", with_at(&[0xa0]), "nesting_too_deep", "a map in a message of nesting limit 1"),
+        (
+            "tag_item_depth_2",
+            [&ok[..19], &[0xc1], &ok[19..]].concat(),
+            "nesting_too_deep",
+            "tag 1 on checkout_at: a tag counts as a level",
+        ),
+        ("simple_value_16", with_at(&[0xf0]), "malformed_cbor", "simple value 16"),
+        ("simple_value_32", with_at(&[0xf8, 0x20]), "malformed_cbor", "simple value 32 (two bytes)"),
+        ("undefined_item", with_at(&[0xf7]), "non_canonical", "undefined"),
+        ("two_byte_false", with_at(&[0xf8, 0x14]), "non_canonical", "false in the two-byte form f8 14"),
+        ("half_float_item", with_at(&[0xf9, 0x00, 0x00]), "non_canonical", "a half-precision float"),
+        ("indefinite_array", indefinite, "non_canonical", "the message as an indefinite-length array"),
+        ("invalid_utf8_text", with_at(&[0x61, 0xff]), "malformed_cbor", "a text string that is not UTF-8"),
+        ("reserved_additional_info", with_at(&[0x1c]), "malformed_cbor", "additional information 28 (reserved)"),
+        ("break_outside_indefinite", with_at(&[0xff]), "malformed_cbor", "a break byte outside an indefinite item"),
+    ] {
+        assert_eq!(case(&mut t, name, &bytes, None, NOW, note), expect, "{name}");
+    }
     t
 }

@@ -44,14 +44,24 @@ impl Topic {
     }
 
     /// Adds a case. `expect` is `"ok"` or an error kind (`DecodeError::kind()` etc.).
-    /// `fields` are the case's inputs and outputs, named as in docs/PROTOCOL.md.
+    /// `fields` are the case's inputs and outputs, named as in docs/PROTOCOL.md. The case's `rules` (the
+    /// docs/PROTOCOL.md rule ids it breaks or exercises) come from [`crate::rules`]; a negative case must have
+    /// at least one.
     pub fn case(&mut self, name: &str, expect: &str, fields: Value) {
         let mut m = Map::new();
         m.insert("name".into(), json!(name));
         m.insert("expect".into(), json!(expect));
+        let rules = crate::rules::rules_for(self.name, name);
+        assert!(expect == "ok" || !rules.is_empty(), "{}/{name}: a negative case names no rule (rules.rs)", self.name);
+        if !rules.is_empty() {
+            m.insert("rules".into(), json!(rules));
+        }
         if let Value::Object(f) = fields {
             for (k, v) in f {
-                assert!(k != "name" && k != "expect", "{name}: field {k} would overwrite the case header");
+                assert!(
+                    k != "name" && k != "expect" && k != "rules",
+                    "{name}: field {k} would overwrite the case header"
+                );
                 m.insert(k, v);
             }
         }
@@ -83,4 +93,22 @@ pub fn truncations_and_trailing(valid: &[u8]) -> Vec<(String, Vec<u8>)> {
     t.push(0);
     out.push(("trailing_byte".to_string(), t));
     out
+}
+
+/// HPKE base-mode single-shot seal (RFC 9180; DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM) of any
+/// plaintext to the 65-byte public key `pk`: `(enc, ciphertext)`. For negative cases whose plaintext the
+/// library refuses to seal (it is what a faulty or hostile sender could send).
+pub fn hpke_seal(rng: &mut ChaCha20Rng, pk: &[u8], info: &[u8], aad: &[u8], pt: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    use hpke::{Deserializable as _, Serializable as _};
+    type Kem = hpke::kem::DhP256HkdfSha256;
+    let pk = <Kem as hpke::Kem>::PublicKey::from_bytes(pk).expect("point");
+    let (enc, mut ctx) = hpke::setup_sender_with_rng::<hpke::aead::AesGcm128, hpke::kdf::HkdfSha256, Kem>(
+        &hpke::OpModeS::Base,
+        &pk,
+        info,
+        rng,
+    )
+    .expect("setup");
+    let ct = ctx.seal(pt, aad).expect("seal");
+    (enc.to_bytes().to_vec(), ct)
 }

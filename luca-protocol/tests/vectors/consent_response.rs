@@ -1,4 +1,4 @@
-//! Test vectors: consent responses (spec: docs/protocol/52-consent-response.md).
+//! Test vectors: consent responses (spec: docs/PROTOCOL.md §8.7).
 //!
 //! Every case, as the health office runs it: verify
 //! `health_office_certificate` under `trust_anchor_public_key` at `now`;
@@ -106,7 +106,7 @@ pub fn generate() -> Topic {
     let mut rng: ChaCha20Rng = common::rng("consent_response");
     let mut t = Topic::new(
         "consent_response",
-        "Consent responses (docs/protocol/52-consent-response.md): the venue re-seals each inner record (part 0) \
+        "Consent responses (docs/PROTOCOL.md §8.7): the venue re-seals each inner record (part 0) \
          and additional data content (part 1) with HPKE (info \"luca/v1/hpke/consent\", AAD request_hash ‖ \
          health_office_id ‖ venue_id ‖ trace_id ‖ checkin_minute_be32 ‖ part_u8) to the requesting health \
          office. Verify the certificate and the office's own tracing_request at now for venue_id, then open \
@@ -333,5 +333,38 @@ pub fn generate() -> Topic {
     let err = ConsentResponseIn::from_slice(&vec![0u8; len]).unwrap_err();
     assert_eq!(err.kind(), "too_long");
     t.case("too_long", err.kind(), json!({ "consent_response_length": len }));
+
+    // Appended (issue 13): header and `entries` of the wrong shape (decoding steps 2 and 3), and entries whose
+    // parts open but do not decode, or whose part 1 is tampered (opening steps 4.3 and 4.6).
+    let mut more: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            "request_hash_31_bytes",
+            "wrong_length",
+            mutate(&|v| {
+                v[3] = 0x1f;
+                v.remove(4);
+            }),
+        ),
+        ("entries_null", "unexpected_type", [&valid[..70], &[0xf6][..]].concat()),
+        (
+            "entry_additional_tampered",
+            "decryption_failed",
+            mutate(&|v| {
+                let at = v.len() - 2;
+                v[at] ^= 0x01;
+            }),
+        ),
+    ];
+    let mut bad_inner = ConsentResponseBuilder::new(&req_a, &a.cert).unwrap();
+    bad_inner.add_unchecked(&mut rng, t1, m(-60), CheckInSource::Guest, &[0x80], None).unwrap();
+    more.push(("entry_inner_record_malformed", "wrong_arity", bad_inner.finish().to_bytes()));
+    let mut bad_additional = ConsentResponseBuilder::new(&req_a, &a.cert).unwrap();
+    bad_additional
+        .add_unchecked(&mut rng, t1, m(-60), CheckInSource::Guest, &g1.to_bytes(), Some(&[0x83, 0x01, 0x00, 0xf6]))
+        .unwrap();
+    more.push(("entry_additional_malformed", "invalid_field", bad_additional.finish().to_bytes()));
+    for (name, expect, bytes) in more {
+        case(&mut t, name, expect, &ho_a, &a.keys.encryption, &bytes, none.clone());
+    }
     t
 }

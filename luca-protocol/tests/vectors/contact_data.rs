@@ -1,4 +1,4 @@
-//! Test vectors: contact data (spec: docs/protocol/40-contact-data.md).
+//! Test vectors: contact data (spec: docs/PROTOCOL.md §8.1).
 //!
 //! Positive cases carry every input (the guest private key scalar, user id,
 //! data secret, fields, `updated_at`), every intermediate value (key, nonce,
@@ -74,7 +74,7 @@ fn payload_of(version: u64, user: &[u8], guest_key: &[u8], updated_at: u64, nonc
 }
 
 /// COSE_Sign1 (ES256, content type `content_type`) over `payload` by the P-256 scalar `sk`.
-fn cose_sign(content_type: &str, sk: &[u8], payload: Vec<u8>) -> Vec<u8> {
+pub fn cose_sign(content_type: &str, sk: &[u8], payload: Vec<u8>) -> Vec<u8> {
     use coset::{CborSerializable as _, CoseSign1Builder, HeaderBuilder, iana};
     use p256::ecdsa::signature::Signer as _;
     let signer = p256::ecdsa::SigningKey::from_slice(sk).unwrap();
@@ -238,7 +238,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("contact_data");
     let mut t = Topic::new(
         "contact_data",
-        "Encrypted and signed contact data (docs/protocol/40-contact-data.md): COSE_Sign1 ES256, content type \
+        "Encrypted and signed contact data (docs/PROTOCOL.md §8.1): COSE_Sign1 ES256, content type \
          application/luca.v1.contact-data, payload [1, user_id, guest_key, updated_at, nonce, ciphertext]; \
          AES-128-GCM under HKDF-SHA256(data_secret, info luca/v1/contact-data-key), \
          aad = luca/v1/aad/contact-data || user_id || guest_key || updated_at_be64. Size cap 8192 bytes. \
@@ -646,6 +646,65 @@ pub fn generate() -> Topic {
         &g.secret(),
         json!({"fields_utf8_hex": fields_hex_json(&["Erika", "Muster\u{200b}mann", "0301234567", "", "", "", "", ""]), "plaintext": hex(&pt), "note": "encrypted and signed correctly, bypassing the guest-side validation"}),
     );
+
+    // ------------------------------------- appended (issue 13)
+    // Which field an `invalid_field` names (§8.1 field rules, three passes); `error_field` is that field.
+    let long_city = "c".repeat(65);
+    let passes: [(&str, [&str; 8], &str); 2] = [
+        (
+            "plaintext_nfc_before_characters",
+            ["Er\u{1}ika", "Mustermann", "0301234567", "", "", "", "", "Ko\u{308}ln"],
+            "city",
+        ),
+        (
+            "plaintext_max_length_before_nfc",
+            ["E\u{301}rika", "Muster\u{7}mann", "0301234567", "", "", "", "", long_city.as_str()],
+            "city",
+        ),
+    ];
+    for (name, f, field) in passes {
+        let (bytes, pt) = raw(&mut rng, 1, &f);
+        let err = luca_protocol::messages::contact_data::ContactFields::from_plaintext(&pt).unwrap_err();
+        assert_eq!(err, luca_protocol::error::DecodeError::InvalidField { field }, "{name}");
+        negative(
+            &mut t,
+            name,
+            &bytes,
+            &g.user,
+            &g.secret(),
+            json!({"fields_utf8_hex": fields_hex_json(&f), "plaintext": hex(&pt), "error_field": field, "note": "encrypted and signed correctly; `error_field` is the field the error names"}),
+        );
+    }
+    // Payload fields of the wrong length, sign or depth (§8.1 decoding, §2.1 step 3 with the limit 1).
+    let payload_items = |user: Cbor, updated_at: Cbor| {
+        cbor(&Cbor::Array(vec![
+            Cbor::Integer(1.into()),
+            user,
+            Cbor::Bytes(g.guest_key.to_vec()),
+            updated_at,
+            Cbor::Bytes(full.nonce.to_vec()),
+            Cbor::Bytes(full.ciphertext.clone()),
+        ]))
+    };
+    let user_bytes = Cbor::Bytes(g.user.as_bytes().to_vec());
+    let now_item = Cbor::Integer(NOW.0.into());
+    for (name, expect, payload) in [
+        (
+            "payload_user_id_15_bytes",
+            "wrong_length",
+            payload_items(Cbor::Bytes(g.user.as_bytes()[..15].to_vec()), now_item.clone()),
+        ),
+        ("payload_updated_at_negative", "invalid_field", payload_items(user_bytes.clone(), Cbor::Integer((-1).into()))),
+        (
+            "payload_nested_array",
+            "nesting_too_deep",
+            payload_items(Cbor::Array(vec![user_bytes.clone()]), now_item.clone()),
+        ),
+    ] {
+        let bytes = cose_sign(CONTENT_TYPE, &g.sk_bytes, payload);
+        assert_eq!(open_outcome(&bytes, &g.user, &g.secret()), expect, "{name}");
+        negative(&mut t, name, &bytes, &g.user, &g.secret(), json!({}));
+    }
 
     t
 }

@@ -1,4 +1,4 @@
-//! Test vectors: daily and badge key announcements (spec: docs/protocol/31-daily-key-announcement.md).
+//! Test vectors: daily and badge key announcements (spec: docs/PROTOCOL.md §7.2).
 //!
 //! Every case is self-contained: the trust anchor's public key, the issuing
 //! health office's certificate (`issuer_certificate`), the `announcement`
@@ -125,7 +125,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("daily_key_announcement");
     let mut topic = Topic::new(
         "daily_key_announcement",
-        "Daily and badge key announcements (docs/protocol/31-daily-key-announcement.md): COSE_Sign1/ES256 by a \
+        "Daily and badge key announcements (docs/PROTOCOL.md §7.2): COSE_Sign1/ES256 by a \
          health office's signing key, content type application/luca.v1.daily-key-announcement, payload \
          [1, purpose (0 daily, 1 badge), key_id, issuer, public_key, not_before, not_after, retain_until]. \
          Decode `announcement`; decode issuer_certificate and verify it under anchor_public_key at `now`; verify \

@@ -1,4 +1,4 @@
-//! Test vectors: every derivation of `luca_protocol::derive` (spec: docs/protocol/10-derivations.md).
+//! Test vectors: every derivation of `luca_protocol::derive` (spec: docs/PROTOCOL.md §4.1, §4.2).
 //!
 //! Each case names the derivation in `function`; inputs and outputs are
 //! lowercase hex (integers as JSON numbers).
@@ -25,7 +25,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("derivations");
     let mut t = Topic::new(
         "derivations",
-        "Every derivation of protocol v1 (docs/protocol/10-derivations.md): checkout proof, badge checkout proof, \
+        "Every derivation of protocol v1 (docs/PROTOCOL.md §4.1, §4.2): checkout proof, badge checkout proof, \
          trace id, contact-data key, notification hash, guest QR checksum, tracing request hash, badge seed \
          (Argon2id), badge secrets and badge trace key. `function` names the derivation.",
     );
@@ -179,9 +179,10 @@ pub fn generate() -> Topic {
     // badge_seed (one Argon2id case, slow) and badge_secrets
     {
         let serial_value = rng.next_u64() & ((1u64 << 60) - 1);
-        let seed = derive::badge_seed(serial_value).unwrap();
+        let serial = luca_protocol::badge_serial::BadgeSerial::from_be_bytes(serial_value.to_be_bytes()).unwrap();
+        let seed = derive::badge_seed(&serial).unwrap();
         let s = derive::badge_secrets(&seed).unwrap();
-        assert_eq!(derive::badge_trace_key(&s.tracing_secret).unwrap(), s.trace_key);
+        assert_eq!(derive::badge_trace_key(&s.tracing_secret), s.trace_key);
         t.case(
             "badge_seed_and_secrets",
             "ok",
@@ -234,7 +235,7 @@ pub fn generate() -> Topic {
             json!({
                 "function": "badge_trace_key",
                 "tracing_secret": hex(ts.expose_secret()),
-                "badge_trace_key": hex(derive::badge_trace_key(&ts).unwrap().expose_secret()),
+                "badge_trace_key": hex(derive::badge_trace_key(&ts).expose_secret()),
             }),
         );
     }
@@ -248,8 +249,8 @@ pub fn generate() -> Topic {
             json!({
                 "function": "badge_serial",
                 "serial_printed": serial.to_printed().as_str(),
-                "serial_value": serial.value(),
-                "serial_be64": hex(serial.value().to_be_bytes()),
+                "serial_value": u64::from_be_bytes(*serial.expose_secret()),
+                "serial_be64": hex(*serial.expose_secret()),
             }),
         );
     }
@@ -262,6 +263,38 @@ pub fn generate() -> Topic {
         assert_eq!(err.kind(), kind);
         t.case(name, kind, json!({ "function": "badge_serial", "serial_printed": text }));
     }
+    // Appended (issue 13): the parser rules of §4.2 that no case pinned (lowercase, the aliases O/I/L,
+    // separators anywhere, the 64-byte input cap checked before any character).
+    let cap_ok = format!("{}7ZZZ-ZZZZ-ZZZZ", " ".repeat(50));
+    let cap_over = format!(" {cap_ok}");
+    assert_eq!((cap_ok.len(), cap_over.len()), (64, 65));
+    for (name, text) in [
+        ("badge_serial_lowercase", "7zzz-zzzz-zzzz"),
+        ("badge_serial_aliases", "O1IL-oil0-0000"),
+        ("badge_serial_spaces_and_hyphens", " 7Z-ZZ ZZZ--ZZZZ Z "),
+        ("badge_serial_64_bytes", cap_ok.as_str()),
+        ("badge_serial_65_bytes", cap_over.as_str()),
+    ] {
+        match luca_protocol::badge_serial::BadgeSerial::parse(text) {
+            Ok(serial) => t.case(
+                name,
+                "ok",
+                json!({
+                    "function": "badge_serial",
+                    "serial_text": text,
+                    "serial_printed": serial.to_printed().as_str(),
+                    "serial_value": u64::from_be_bytes(*serial.expose_secret()),
+                    "serial_be64": hex(*serial.expose_secret()),
+                }),
+            ),
+            Err(e) => t.case(name, e.kind(), json!({ "function": "badge_serial", "serial_text": text })),
+        }
+    }
+    let parse =
+        |s: &str| luca_protocol::badge_serial::BadgeSerial::parse(s).map(|v| *v.expose_secret()).map_err(|e| e.kind());
+    assert_eq!(parse("7zzz-zzzz-zzzz"), parse("7ZZZ-ZZZZ-ZZZZ"));
+    assert_eq!(parse("O1IL-oil0-0000"), parse("0111-0110-0000"));
+    assert_eq!(parse(&cap_over), Err("wrong_length"));
 
     t
 }

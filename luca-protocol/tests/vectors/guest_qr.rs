@@ -1,4 +1,4 @@
-//! Test vectors: the guest check-in QR (spec: docs/protocol/20-guest-qr.md).
+//! Test vectors: the guest check-in QR (spec: docs/PROTOCOL.md §5.1).
 //!
 //! Positive cases carry every field, the daily private key that opens the QR
 //! and `ikm_e`, the 32 bytes the HPKE ephemeral key was derived from
@@ -29,23 +29,7 @@ use serde_json::{Value, json};
 use crate::common::{self, NOW, Topic, hex};
 
 fn b32(bytes: &[u8]) -> String {
-    // Canonical Base32 of arbitrary bytes, through the public API where possible.
-    const A: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::new();
-    let mut acc: u64 = 0;
-    let mut bits = 0u32;
-    for b in bytes {
-        acc = (acc << 8) | u64::from(*b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(A[((acc >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(A[((acc << (5 - bits)) & 31) as usize]));
-    }
-    out
+    luca_protocol::qr::base32::encode(bytes)
 }
 
 fn with_checksum(mut b: Vec<u8>) -> Vec<u8> {
@@ -127,7 +111,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("guest_qr");
     let mut t = Topic::new(
         "guest_qr",
-        "Guest check-in QR (docs/protocol/20-guest-qr.md): 109-byte layout, HPKE inner layer to the daily key \
+        "Guest check-in QR (docs/PROTOCOL.md §5.1): 109-byte layout, HPKE inner layer to the daily key \
          (info luca/v1/hpke/checkin-inner, aad = bytes[0..24], enc compressed), checksum, Base32 text. \
          Negative cases: `expect` is the error of decoding `qr_bytes` (or `qr_text`) and then, if present, \
          opening with `daily_private_key`.",
@@ -273,6 +257,12 @@ pub fn generate() -> Topic {
         assert_eq!(got, "invalid_base32", "{name}");
         t.case(name, &got, json!({ "qr_text": s }));
     }
+
+    // Appended (issue 13): the checksum is checked before the device type (steps 4 and 5 of §5.1): a reserved
+    // device type with the checksum left as it was is `bad_checksum`, not `invalid_field`.
+    let mut d5 = valid.clone();
+    d5[1] = (d5[1] & 0xf8) | 5;
+    neg(&mut t, "reserved_device_type_5_checksum_not_recomputed", d5, "bad_checksum");
 
     t
 }

@@ -1,4 +1,4 @@
-//! Test vectors: history share (spec: docs/protocol/41-history-share.md).
+//! Test vectors: history share (spec: docs/PROTOCOL.md §8.2).
 //!
 //! Positive cases carry the daily key pair, every plaintext input, `ikm_e`
 //! (the 32 bytes the HPKE ephemeral key is derived from:
@@ -170,7 +170,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("history_share");
     let mut t = Topic::new(
         "history_share",
-        "History share (docs/protocol/41-history-share.md): [1, daily_key_id, created_at, enc, ciphertext], \
+        "History share (docs/PROTOCOL.md §8.2): [1, daily_key_id, created_at, enc, ciphertext], \
          HPKE base mode (DHKEM P-256/HKDF-SHA256/AES-128-GCM) to the daily key, info luca/v1/hpke/history-share, \
          aad = 0x01 || daily_key_id_be16 || created_at_be64; plaintext [1, user_id, data_secret, [* [day, tracing_secret]]], \
          1..=15 strictly increasing days within [day(created_at) - 14, day(created_at)]. Size cap 4096 bytes. \
@@ -297,6 +297,16 @@ pub fn generate() -> Topic {
             tracing.iter().map(|(d, s)| (u64::from(d.0), s.expose_secret().to_vec())).collect();
         t.case(name, err.kind(), json!({"check": "seal", "created_at": NOW.0, "days": days_json(&raw)}));
     }
+    // Appended (issue 13): a negative integer in a uint field (§2.1 step 8).
+    let negative_created = cbor(&Cbor::Array(vec![
+        Cbor::Integer(1.into()),
+        Cbor::Integer(id.into()),
+        Cbor::Integer((-1).into()),
+        Cbor::Bytes(enc.clone()),
+        Cbor::Bytes(ct.clone()),
+    ]));
+    assert_eq!(outcome(&negative_created, &k.sk), "invalid_field");
+    negative(&mut t, "created_at_negative", &negative_created, &k.sk, json!({}));
 
     t
 }

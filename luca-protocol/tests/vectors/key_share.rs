@@ -1,4 +1,4 @@
-//! Test vectors: key shares (spec: docs/protocol/53-key-share.md).
+//! Test vectors: key shares (spec: docs/PROTOCOL.md §8.8).
 //!
 //! Every case is self-contained: the recipient's encryption private key and
 //! id, the announced public key, the operation (`open_as`: `daily` or
@@ -17,6 +17,7 @@
 
 use luca_protocol::ids::HealthOfficeId;
 use luca_protocol::keys::{DailyPrivateKey, EncryptionPublicKey, HealthOfficeEncryptionKey};
+use luca_protocol::labels;
 use luca_protocol::messages::key_share::{KeyShare, KeyShareIn};
 use luca_protocol::signed::daily_key_announcement::KeyPurpose;
 use rand_chacha::ChaCha20Rng;
@@ -102,7 +103,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("key_share");
     let mut t = Topic::new(
         "key_share",
-        "Key shares (docs/protocol/53-key-share.md): a daily or badge private key sealed with HPKE \
+        "Key shares (docs/PROTOCOL.md §8.8): a daily or badge private key sealed with HPKE \
          (info \"luca/v1/hpke/key-share\", AAD purpose_u8 ‖ key_id_be16 ‖ issuer ‖ recipient) to another \
          health office's encryption key. Open with recipient_private_key as `open_as`; on success the \
          recovered private_key's public key equals announced_public_key.",
@@ -223,6 +224,38 @@ pub fn generate() -> Topic {
     decode_cases.push(("too_long".into(), "too_long", vec![0u8; KeyShare::MAX_LEN + 1]));
     for (name, expect, b) in decode_cases {
         ctx.negative(&mut t, &name, expect, &b, d, rk, rid, &announced);
+    }
+
+    // Appended (issue 13): `key_id` above 16 bits and a short `issuer` (§8.8 decoding), and shares that open but
+    // carry no private scalar in [1, n−1] (opening step 4): sealed by hand, since `seal_to` refuses them.
+    let mut later = Vec::new();
+    later.push(("key_id_65536", "invalid_field", [&daily[..3], &[0x1a, 0x00, 0x01, 0x00, 0x00], &daily[6..]].concat()));
+    later.push((
+        "issuer_15_bytes",
+        "wrong_length",
+        mutate(&|b| {
+            b[6] = 0x4f;
+            b.remove(7);
+        }),
+    ));
+    let aad = [&daily[2..3], &daily[4..6], &daily[7..23], &daily[24..40]].concat();
+    let mut seal_rng = common::rng("key_share/appended");
+    for (name, scalar) in [
+        ("private_key_zero", [0u8; 32]),
+        (
+            "private_key_n",
+            <[u8; 32]>::try_from(
+                hex::decode("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551").unwrap(),
+            )
+            .unwrap(),
+        ),
+    ] {
+        let (enc, ct) =
+            common::hpke_seal(&mut seal_rng, &rk.public_key().to_bytes(), labels::HPKE_KEY_SHARE, &aad, &scalar);
+        later.push((name, "invalid_field", [&daily[..40], &[0x58, 0x41], &enc, &[0x58, 0x30], &ct].concat()));
+    }
+    for (name, expect, b) in later {
+        ctx.negative(&mut t, name, expect, &b, d, rk, rid, &announced);
     }
     t
 }

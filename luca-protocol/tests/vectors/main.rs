@@ -1,5 +1,7 @@
 //! Test vectors: regenerates every file under `test-vectors/v1/` with the
-//! deterministic generator and fails on any difference.
+//! deterministic generator and fails on any difference; every generated case
+//! must also pass the one vector runner (`luca-conformance`, the runner of
+//! `luca vectors verify`).
 //!
 //! Regenerate after an intended change with
 //! `LUCA_REGENERATE_VECTORS=1 cargo test -p luca-protocol --test vectors`.
@@ -24,13 +26,18 @@ mod checkout;
 mod common;
 mod consent_response;
 mod contact_data;
+mod coverage;
 mod daily_key_announcement;
 mod derivations;
 mod guest_qr;
 mod history_share;
 mod key_share;
 mod notification_list;
+mod rules;
+#[path = "../support/reconstruct.rs"]
+mod support_reconstruct;
 mod tan;
+mod threshold;
 mod tracing_request;
 mod venue_descriptor;
 mod venue_qr;
@@ -57,6 +64,7 @@ fn topics() -> Vec<common::Topic> {
         consent_response::generate(),
         key_share::generate(),
         notification_list::generate(),
+        threshold::generate(),
     ]
 }
 
@@ -70,6 +78,15 @@ fn vectors_match_committed_files() {
         let path = dir.join(format!("{}.json", topic.name));
         let fresh = topic.to_json();
         assert!(!topic.cases.is_empty(), "{}: no cases", topic.name);
+        // The runner of `luca vectors verify` (luca-conformance) agrees with every generated case.
+        let run = luca_conformance::verify_text(topic.name, &fresh);
+        let failed: Vec<String> = run
+            .cases
+            .iter()
+            .filter(|c| !c.passed())
+            .map(|c| format!("{}: expect {}, runner got {} {:?}", c.name, c.expect, c.got, c.mismatches))
+            .collect();
+        assert!(failed.is_empty() && run.error.is_none(), "{}: {failed:#?} {:?}", topic.name, run.error);
         cases += topic.cases.len();
         if regenerate {
             std::fs::create_dir_all(&dir).unwrap();

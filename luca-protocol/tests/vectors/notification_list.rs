@@ -1,4 +1,4 @@
-//! Test vectors: notification lists (spec: docs/protocol/54-notification-list.md).
+//! Test vectors: notification lists (spec: docs/PROTOCOL.md §8.9).
 //!
 //! Every case: verify `health_office_certificate` under
 //! `trust_anchor_public_key` at `now`, parse `notification_list`, verify it
@@ -42,7 +42,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("notification_list");
     let mut t = Topic::new(
         "notification_list",
-        "Notification lists (docs/protocol/54-notification-list.md): COSE_Sign1 (content type \
+        "Notification lists (docs/PROTOCOL.md §8.9): COSE_Sign1 (content type \
          application/luca.v1.notification-list) over [1, health_office_id, issued_at, hashes], hashes = \
          notification_hash(trace_id, health_office_id, level) of the entries plus random dummies, padded to \
          a power of two >= 64, strictly ascending. Verify the certificate at now, then the list.",
@@ -229,5 +229,26 @@ pub fn generate() -> Topic {
             "notification_list_length": len,
         }),
     );
+    // Appended (issue 13): `health_office_id` and `hashes` of the wrong shape (§8.9 decoding steps 2 and 3).
+    for (name, expect, b) in [
+        (
+            "health_office_id_15_bytes",
+            "wrong_length",
+            with_payload(&valid, |p| {
+                p[2] = 0x4f;
+                p.remove(3);
+            }),
+        ),
+        (
+            "hashes_not_an_array",
+            "unexpected_type",
+            with_payload(&valid, |p| {
+                p.truncate(24);
+                p.push(0x40);
+            }),
+        ),
+    ] {
+        base(&mut t, name, expect, &cert, NOW, &b, none.clone());
+    }
     t
 }

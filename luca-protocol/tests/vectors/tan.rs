@@ -1,4 +1,4 @@
-//! Test vectors: the TAN (spec: docs/protocol/23-tan.md).
+//! Test vectors: the TAN (spec: docs/PROTOCOL.md §6).
 //!
 //! `generated_*` cases record TANs drawn from the topic RNG together with the
 //! RNG bytes consumed (`rng_bytes`, including rejected ones) so the rejection
@@ -35,7 +35,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("tan");
     let mut t = Topic::new(
         "tan",
-        "TAN (docs/protocol/23-tan.md): 11 symbols of ACDEFGHJKLMNPQRTUVWXY34679 drawn by rejection sampling \
+        "TAN (docs/PROTOCOL.md §6): 11 symbols of ACDEFGHJKLMNPQRTUVWXY34679 drawn by rejection sampling \
          (byte b < 234, index b mod 26) + one Luhn mod 26 check symbol; displayed XXXX-XXXX-XXXX. \
          `generated_*`: `rng_bytes` are the bytes the generator consumed; `parse_*`: `input` text, then `tan` \
          (canonical display form) or the error kind.",

@@ -1,4 +1,4 @@
-//! Test vectors: tracing requests (spec: docs/protocol/51-tracing-request.md).
+//! Test vectors: tracing requests (spec: docs/PROTOCOL.md §8.6).
 //!
 //! Every case: verify `health_office_certificate` under
 //! `trust_anchor_public_key` at `now`, parse `tracing_request`, verify it
@@ -167,7 +167,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("tracing_request");
     let mut t = Topic::new(
         "tracing_request",
-        "Tracing requests (docs/protocol/51-tracing-request.md): COSE_Sign1 (content type \
+        "Tracing requests (docs/PROTOCOL.md §8.6): COSE_Sign1 (content type \
          application/luca.v1.tracing-request) by a health office. Verify the certificate under \
          trust_anchor_public_key at now, then the request against it for venue venue_id at now.",
     );
@@ -307,6 +307,14 @@ pub fn generate() -> Topic {
     wrong_alg[2] = 0x27;
     decode_cases.push(("wrong_algorithm".into(), "unsupported_algorithm", join_cose(&wrong_alg, &payload, &sig)));
     decode_cases.push(("too_long".into(), "too_long", vec![0u8; TracingRequest::MAX_LEN + 1]));
+    // Appended (issue 13): the payload's nesting limit is 1 (§8.6): an array in place of `request_id`.
+    decode_cases.push((
+        "payload_nested_array".into(),
+        "nesting_too_deep",
+        with_payload(&valid, |p| {
+            p.splice(2..19, [0x80]);
+        }),
+    ));
     for (name, expect, b) in decode_cases {
         case(&mut t, &name, expect, &cert, venue, NOW, &b);
     }

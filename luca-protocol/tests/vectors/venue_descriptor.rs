@@ -1,4 +1,4 @@
-//! Test vectors: venue and private-meeting descriptors (spec: docs/protocol/32-venue-descriptor.md).
+//! Test vectors: venue and private-meeting descriptors (spec: docs/PROTOCOL.md §7.3).
 //!
 //! Every case is self-contained: the trust anchor's public key, the
 //! registrar's certificate (`registrar_certificate`), the `descriptor` bytes
@@ -102,7 +102,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("venue_descriptor");
     let mut topic = Topic::new(
         "venue_descriptor",
-        "Venue and private-meeting descriptors (docs/protocol/32-venue-descriptor.md): COSE_Sign1/ES256 over \
+        "Venue and private-meeting descriptors (docs/PROTOCOL.md §7.3): COSE_Sign1/ES256 over \
          [1, kind, venue_id, name, venue_key, table_count / null, not_before, not_after, signer]; kind 0 (venue) \
          is signed by the registrar (content type application/luca.v1.venue-descriptor, signer = registrar_id), \
          kind 1 (private meeting) by the host key it embeds (application/luca.v1.private-meeting-descriptor, \
@@ -358,5 +358,9 @@ pub fn generate() -> Topic {
     for (name, bytes, expect) in framing_cases(&venue, 1024) {
         n(&name, expect, &bytes, &mut topic);
     }
+    // Appended (issue 13): a negative integer in a uint field (§2.1 step 8).
+    let negative_nb =
+        msg(vec![u(1), u(0), b(vid), t(venue_name), b(&vk), Value::Null, Value::Integer((-1).into()), u(va), b(rid)]);
+    n("not_before_negative", "invalid_field", &sign1(VENUE_CT, &negative_nb, rs), &mut topic);
     topic
 }

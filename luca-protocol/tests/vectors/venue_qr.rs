@@ -1,4 +1,4 @@
-//! Test vectors: the printed venue QR URL (spec: docs/protocol/22-venue-qr.md).
+//! Test vectors: the printed venue QR URL (spec: docs/PROTOCOL.md §5.3).
 //!
 //! `expect` is the outcome of: decoding `url`, then verifying the embedded
 //! descriptor at `now` — a venue with `registrar_certificate`, a private
@@ -68,7 +68,7 @@ pub fn generate() -> Topic {
     let mut rng = common::rng("venue_qr");
     let mut t = Topic::new(
         "venue_qr",
-        "Venue QR (docs/protocol/22-venue-qr.md): https://<host>[/<prefix>]/v1/checkin#<base64url(CBOR \
+        "Venue QR (docs/PROTOCOL.md §5.3): https://<host>[/<prefix>]/v1/checkin#<base64url(CBOR \
          [1, descriptor, table / null])>. `expect`: decode `url`, then verify the descriptor at `now` (venue: \
          with `registrar_certificate`; private meeting: with its own host key).",
     );
@@ -157,7 +157,15 @@ pub fn generate() -> Topic {
         t.case(
             "ok_path_prefix",
             "ok",
-            base(json!({ "url": url, "base_url": "https://luca.example/app/v1/checkin", "payload": hex(qr.payload()), "table": 5 })),
+            base(json!({
+                "url": url,
+                "base_url": "https://luca.example/app/v1/checkin",
+                "payload": hex(qr.payload()),
+                "descriptor": hex(venue.as_bytes()),
+                "kind": venue.kind().to_u8(),
+                "table": 5,
+                "table_count": venue.table_count(),
+            })),
         );
     }
 
@@ -283,6 +291,19 @@ pub fn generate() -> Topic {
                 "url": good_url,
             }),
         );
+    }
+
+    // Appended (issue 13): steps 8 and 9 of §5.3 (the descriptor item's type and length, a negative table).
+    let text_descriptor = [&[0x83u8, 0x01, 0x61, b'x'][..], &[0xf6]].concat();
+    let long_descriptor = payload(0x01, &vec![0x80; 1025], &[0xf6]);
+    for (name, url, expected) in [
+        ("descriptor_as_text", url_of(&text_descriptor), "unexpected_type"),
+        ("descriptor_1025_bytes", url_of(&long_descriptor), "wrong_length"),
+        ("table_negative", url_of(&payload(0x01, d, &[0x20])), "invalid_field"),
+    ] {
+        let got = outcome(&url, &reg);
+        assert_eq!(got, expected, "{name}");
+        t.case(name, &got, base(json!({ "url": url })));
     }
 
     // `new` rejects what `from_url` would reject.

@@ -1,0 +1,187 @@
+//! P-256 group arithmetic for the threshold daily keys (PROTOCOL.md §13): scalars, points, the
+//! variable-base and fixed-base multiplications, and `HashToScalar` (RFC 9380 `hash_to_field` with
+//! `expand_message_xmd`/SHA-256, `L = 48`, as RFC 9497 §4.3 uses it for P-256).
+//!
+//! Both backends share this module: AWS-LC exposes no group arithmetic, so the native backend
+//! uses RustCrypto `p256` here too (as it does for RFC 6979 signing).
+
+// Field and group operations of `p256` are modular: `+`, `-` and `*` cannot overflow.
+#![allow(clippy::arithmetic_side_effects)]
+
+use p256::elliptic_curve::Field as _;
+use p256::elliptic_curve::group::Group as _;
+use p256::elliptic_curve::group::GroupEncoding as _;
+use p256::elliptic_curve::sec1::{FromSec1Point as _, ToSec1Point as _};
+use p256::{AffinePoint, NistP256, ProjectivePoint};
+use rand_core::CryptoRng;
+use zeroize::{Zeroize, Zeroizing};
+
+#[cfg(test)]
+use super::EcSecret;
+use super::{COMPRESSED_POINT_LEN, CryptoError, EcPublic, POINT_LEN, SCALAR_LEN};
+
+/// A scalar modulo the P-256 group order (may be zero; secret ones are wiped on drop).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Scalar(p256::Scalar);
+
+impl Zeroize for Scalar {
+    fn zeroize(&mut self) {
+        self.0 = p256::Scalar::ZERO;
+    }
+}
+
+impl Scalar {
+    /// Zero.
+    pub(crate) const ZERO: Self = Self(p256::Scalar::ZERO);
+    /// One.
+    pub(crate) const ONE: Self = Self(p256::Scalar::ONE);
+
+    /// A uniformly random scalar (zero with negligible probability).
+    pub(crate) fn random<R: CryptoRng>(rng: &mut R) -> Self {
+        Self(p256::Scalar::random(rng))
+    }
+
+    /// The scalar `n` (member indices and powers of them).
+    pub(crate) fn from_u64(n: u64) -> Self {
+        Self(p256::Scalar::from(n))
+    }
+
+    /// Parses a canonical 32-byte big-endian scalar (`< n`; zero allowed).
+    pub(crate) fn from_bytes(bytes: &[u8; SCALAR_LEN]) -> Result<Self, CryptoError> {
+        use p256::elliptic_curve::PrimeField as _;
+        Option::<p256::Scalar>::from(p256::Scalar::from_repr((*bytes).into())).map(Self).ok_or(CryptoError)
+    }
+
+    /// The 32-byte big-endian encoding.
+    pub(crate) fn to_bytes(self) -> Zeroizing<[u8; SCALAR_LEN]> {
+        Zeroizing::new(self.0.to_bytes().into())
+    }
+
+    /// The secret scalar of a P-256 private key.
+    #[cfg(test)]
+    pub(crate) fn from_secret(secret: &EcSecret) -> Result<Self, CryptoError> {
+        Self::from_bytes(&secret.to_bytes())
+    }
+
+    /// `self + other`.
+    pub(crate) fn add(self, other: Self) -> Self {
+        Self(self.0 + other.0)
+    }
+
+    /// `self - other`.
+    pub(crate) fn sub(self, other: Self) -> Self {
+        Self(self.0 - other.0)
+    }
+
+    /// `self · other`.
+    pub(crate) fn mul(self, other: Self) -> Self {
+        Self(self.0 * other.0)
+    }
+
+    /// `self⁻¹`; fails for zero.
+    pub(crate) fn invert(self) -> Result<Self, CryptoError> {
+        Option::<p256::Scalar>::from(self.0.invert()).map(Self).ok_or(CryptoError)
+    }
+
+    /// Whether this is zero.
+    pub(crate) fn is_zero(self) -> bool {
+        bool::from(self.0.is_zero())
+    }
+
+    /// `HashToScalar(msg, DST)` of RFC 9497 §4.3 (P-256): `hash_to_field` of RFC 9380 §5.2 with
+    /// `expand_message_xmd`/SHA-256 and `L = 48`, over the concatenation of `msg`.
+    pub(crate) fn hash(msg: &[&[u8]], dst: &[u8]) -> Result<Self, CryptoError> {
+        use p256::elliptic_curve::consts::U48;
+        p256::hash2curve::hash_to_scalar::<NistP256, p256::hash2curve::ExpandMsgXmd<sha2::Sha256>, U48>(msg, &[dst])
+            .map(Self)
+            .map_err(|_| CryptoError)
+    }
+}
+
+/// A point of the P-256 group (the identity included, which no decoder accepts).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Point(ProjectivePoint);
+
+impl Point {
+    /// The identity.
+    pub(crate) const IDENTITY: Self = Self(ProjectivePoint::IDENTITY);
+
+    /// `k · G`.
+    pub(crate) fn mul_base(k: Scalar) -> Self {
+        Self(ProjectivePoint::mul_by_generator(&k.0))
+    }
+
+    /// `k · self` (variable base, constant time in `k`).
+    pub(crate) fn mul(self, k: Scalar) -> Self {
+        Self(self.0 * k.0)
+    }
+
+    /// `self + other`.
+    pub(crate) fn add(self, other: Self) -> Self {
+        Self(self.0 + other.0)
+    }
+
+    /// Whether this is the identity.
+    pub(crate) fn is_identity(self) -> bool {
+        self == Self::IDENTITY
+    }
+
+    /// Parses a compressed (33-byte) SEC1 point; the identity has no such encoding.
+    pub(crate) fn from_compressed(bytes: &[u8; COMPRESSED_POINT_LEN]) -> Result<Self, CryptoError> {
+        if !matches!(bytes.first(), Some(0x02 | 0x03)) {
+            return Err(CryptoError);
+        }
+        let point = Option::<AffinePoint>::from(AffinePoint::from_bytes(bytes.into())).ok_or(CryptoError)?;
+        Ok(Self(point.into()))
+    }
+
+    /// Parses an uncompressed (65-byte) SEC1 point (an HPKE `enc`, a public key).
+    pub(crate) fn from_uncompressed(bytes: &[u8; POINT_LEN]) -> Result<Self, CryptoError> {
+        let public = EcPublic::from_uncompressed(bytes)?;
+        Self::from_public(&public)
+    }
+
+    /// The point of a public key.
+    pub(crate) fn from_public(public: &EcPublic) -> Result<Self, CryptoError> {
+        let point = AffinePoint::from_sec1_bytes(&public.to_uncompressed()).map_err(|_| CryptoError)?;
+        Ok(Self(point.into()))
+    }
+
+    /// The 33-byte compressed SEC1 encoding; fails for the identity.
+    pub(crate) fn to_compressed(self) -> Result<[u8; COMPRESSED_POINT_LEN], CryptoError> {
+        if self.is_identity() {
+            return Err(CryptoError);
+        }
+        let bytes = self.0.to_affine().to_bytes();
+        let mut out = [0u8; COMPRESSED_POINT_LEN];
+        if bytes.len() != COMPRESSED_POINT_LEN {
+            return Err(CryptoError);
+        }
+        out.copy_from_slice(&bytes);
+        Ok(out)
+    }
+
+    /// The 65-byte uncompressed SEC1 encoding; fails for the identity.
+    pub(crate) fn to_uncompressed(self) -> Result<[u8; POINT_LEN], CryptoError> {
+        if self.is_identity() {
+            return Err(CryptoError);
+        }
+        let encoded = self.0.to_affine().to_sec1_point(false);
+        let mut out = [0u8; POINT_LEN];
+        let bytes = encoded.as_bytes();
+        if bytes.len() != POINT_LEN {
+            return Err(CryptoError);
+        }
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+
+    /// The x-coordinate (the DH value of DHKEM(P-256), RFC 9180 §4.1 / SEC1 §3.3.1); fails for the
+    /// identity.
+    pub(crate) fn x_coordinate(self) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+        let sec1 = Zeroizing::new(self.to_uncompressed()?);
+        let mut x = Zeroizing::new([0u8; 32]);
+        x.copy_from_slice(sec1.get(1..33).ok_or(CryptoError)?);
+        Ok(x)
+    }
+}
