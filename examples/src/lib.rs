@@ -99,7 +99,8 @@ impl WalkthroughArgs {
     }
 
     /// The output folder: `--out`, else `walkthrough` under the Cargo target directory
-    /// (`CARGO_TARGET_DIR` if set, else the workspace's `target/`), whatever the current directory.
+    /// (`CARGO_TARGET_DIR` if set, a relative one taken from the workspace root, else the workspace's
+    /// `target/`), whatever the current directory.
     #[must_use]
     pub fn out_dir(&self) -> PathBuf {
         if let Some(out) = &self.out {
@@ -108,8 +109,9 @@ impl WalkthroughArgs {
         // This crate lives one level below the workspace root.
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
         let workspace = manifest.parent().unwrap_or(manifest);
-        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace.join("target"), PathBuf::from);
-        target.join("walkthrough")
+        // A relative CARGO_TARGET_DIR is taken from the workspace root, not the current directory.
+        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+        workspace.join(target).join("walkthrough")
     }
 }
 
