@@ -11,10 +11,14 @@ use luca_protocol::qr::render::RenderError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ClientError {
-    /// An input (contact field, guest name, venue QR, …) breaks a protocol rule.
+    /// An input (guest name, venue QR, …) breaks a protocol rule. [`kind`](Self::kind) is the decoder's kind.
     #[error("invalid input: {0}")]
     Invalid(DecodeError),
+    /// A contact field breaks a field rule: which field and why (kind `invalid_field`).
+    #[error("invalid input: {0}")]
+    InvalidContactField(luca_protocol::messages::contact_data::ContactFieldError),
     /// The venue descriptor of a scanned venue QR did not verify (signature, issuer, validity).
+    /// [`kind`](Self::kind) is the verifier's kind (`bad_signature`, `wrong_issuer`, `expired`, …).
     #[error("venue descriptor rejected: {0}")]
     VenueRejected(VerifyError),
     /// A descriptor of the other kind was given (a private meeting where a venue is required, or back).
@@ -50,11 +54,14 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// Stable snake-case name of the error.
+    /// Stable snake-case name of the error. An error that wraps a decoder's, verifier's or badge serial's
+    /// error has that error's kind: the spec's vocabulary (docs/PROTOCOL.md, error kinds), the same kind
+    /// every crate and binding gives for the same bad input.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Invalid(_) => "invalid_input",
-            Self::VenueRejected(_) => "venue_rejected",
+            Self::Invalid(e) => e.kind(),
+            Self::InvalidContactField(e) => e.kind(),
+            Self::VenueRejected(e) => e.kind(),
             Self::WrongKind => "wrong_kind",
             Self::DailyKeyNotValid => "daily_key_not_valid",
             Self::VenueNotValid => "venue_not_valid",
@@ -62,7 +69,7 @@ impl ClientError {
             Self::NotOwnCheckIn => "not_own_check_in",
             Self::NothingToShare => "nothing_to_share",
             Self::StorageFull => "storage_full",
-            Self::BadgeSerial(_) => "invalid_badge_serial",
+            Self::BadgeSerial(e) => e.kind(),
             Self::Render(_) => "render",
             Self::Crypto => "crypto",
         }
@@ -91,8 +98,15 @@ impl From<SealError> for ClientError {
     fn from(e: SealError) -> Self {
         match e {
             SealError::InvalidInput(d) => Self::Invalid(d),
+            SealError::InvalidContactField(e) => Self::InvalidContactField(e),
             _ => Self::Crypto,
         }
+    }
+}
+
+impl From<luca_protocol::messages::contact_data::ContactFieldError> for ClientError {
+    fn from(e: luca_protocol::messages::contact_data::ContactFieldError) -> Self {
+        Self::InvalidContactField(e)
     }
 }
 

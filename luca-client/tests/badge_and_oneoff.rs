@@ -15,12 +15,12 @@ use common::{NOW, World, fields};
 use luca_client::{BadgeOwner, CheckInTarget, ClientError, OneOffGuest, personalise_badge};
 use luca_protocol::badge_serial::{BadgeSerial, BadgeSerialError};
 use luca_protocol::derive;
-use luca_protocol::error::DecodeError;
 use luca_protocol::ids::{BadgeKeyId, UserId};
 use luca_protocol::keys::BadgePrivateKey;
 use luca_protocol::messages::checkin_record::{CheckInRecordIn, InnerRecord};
 use luca_protocol::messages::checkout::CheckoutIn;
 use luca_protocol::messages::contact_data::ContactDataIn;
+use luca_protocol::messages::contact_data::{ContactFieldError, FieldProblem};
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::signed::badge_attestation::BadgeAttestation;
 
@@ -69,7 +69,7 @@ fn badge_personalisation_seals_under_the_badge_identity() {
     bad.phone = "call me".into();
     assert_eq!(
         owner.personalise(&mut w.rng, &bad, NOW).unwrap_err(),
-        ClientError::Invalid(DecodeError::InvalidField { field: "phone" })
+        ClientError::InvalidContactField(ContactFieldError { field: "phone", problem: FieldProblem::NotAPhoneNumber })
     );
 }
 
@@ -84,7 +84,7 @@ fn personalise_badge_in_one_step_and_serial_errors() {
     // Serial errors come before the (slow) derivation.
     let err = personalise_badge(&mut w.rng, "7K3M-Q9TX-2BR", &fields("Badge"), NOW).unwrap_err();
     assert_eq!(err, ClientError::BadgeSerial(BadgeSerialError::WrongLength));
-    assert_eq!(err.kind(), "invalid_badge_serial");
+    assert_eq!(err.kind(), "wrong_length");
     assert_eq!(
         BadgeOwner::from_serial("7K3M-Q9TX-2BRU").unwrap_err(),
         ClientError::BadgeSerial(BadgeSerialError::InvalidCharacter)
@@ -129,6 +129,9 @@ fn one_off_guest_checks_in_once_with_a_fresh_identity() {
     bad.last_name = String::new();
     assert_eq!(
         OneOffGuest::check_in(&mut w.rng, &bad, &daily, target, NOW).unwrap_err(),
-        ClientError::Invalid(DecodeError::InvalidField { field: "last_name" })
+        ClientError::InvalidContactField(ContactFieldError {
+            field: "last_name",
+            problem: FieldProblem::TooShort { min: 1 }
+        })
     );
 }

@@ -67,13 +67,23 @@ fn register_rejects_an_invalid_field() {
     let mut f = fields("Erika");
     f.first_name = String::new();
     let err = Guest::register(&mut w.rng, &f, DeviceType::Android, NOW).unwrap_err();
-    assert_eq!(err, ClientError::Invalid(DecodeError::InvalidField { field: "first_name" }));
-    assert_eq!(err.kind(), "invalid_input");
+    let reason = luca_protocol::messages::contact_data::FieldProblem::TooShort { min: 1 };
+    assert_eq!(
+        err,
+        ClientError::InvalidContactField(luca_protocol::messages::contact_data::ContactFieldError {
+            field: "first_name",
+            problem: reason
+        })
+    );
+    assert_eq!((err.kind(), err.to_string().as_str()), ("invalid_field", "invalid input: first_name: empty"));
     let guest = w.guest();
     f.first_name = "A\u{202e}B".into();
     assert_eq!(
         guest.update_contact_data(&mut w.rng, &f, NOW).unwrap_err(),
-        ClientError::Invalid(DecodeError::InvalidField { field: "first_name" })
+        ClientError::InvalidContactField(luca_protocol::messages::contact_data::ContactFieldError {
+            field: "first_name",
+            problem: luca_protocol::messages::contact_data::FieldProblem::ForbiddenCharacter { code_point: 0x202e }
+        })
     );
 }
 
@@ -268,8 +278,18 @@ fn error_kinds_are_stable() {
     use luca_protocol::error::VerifyError;
     use luca_protocol::qr::render::RenderError;
     let all = [
-        (ClientError::Invalid(DecodeError::Truncated), "invalid_input"),
-        (ClientError::VenueRejected(VerifyError::Expired), "venue_rejected"),
+        // Wrapped decoder, verifier and serial errors have the spec's kind.
+        (ClientError::Invalid(DecodeError::Truncated), "truncated"),
+        (ClientError::Invalid(DecodeError::InvalidUrl), "invalid_url"),
+        (
+            ClientError::InvalidContactField(luca_protocol::messages::contact_data::ContactFieldError {
+                field: "city",
+                problem: luca_protocol::messages::contact_data::FieldProblem::NotNfc,
+            }),
+            "invalid_field",
+        ),
+        (ClientError::VenueRejected(VerifyError::Expired), "expired"),
+        (ClientError::VenueRejected(VerifyError::BadSignature), "bad_signature"),
         (ClientError::WrongKind, "wrong_kind"),
         (ClientError::DailyKeyNotValid, "daily_key_not_valid"),
         (ClientError::VenueNotValid, "venue_not_valid"),
@@ -277,7 +297,7 @@ fn error_kinds_are_stable() {
         (ClientError::NotOwnCheckIn, "not_own_check_in"),
         (ClientError::NothingToShare, "nothing_to_share"),
         (ClientError::StorageFull, "storage_full"),
-        (ClientError::BadgeSerial(BadgeSerialError::WrongLength), "invalid_badge_serial"),
+        (ClientError::BadgeSerial(BadgeSerialError::WrongLength), "wrong_length"),
         (ClientError::Render(RenderError::DataTooLong), "render"),
         (ClientError::Crypto, "crypto"),
     ];

@@ -49,8 +49,10 @@ fn forbidden_then_ten_mb() -> ContactFields {
     f
 }
 
+/// Both fields tested (`first_name`, `last_name`) are capped at 64 bytes.
 fn invalid(field: &'static str) -> ClientError {
-    ClientError::Invalid(DecodeError::InvalidField { field })
+    use luca_protocol::messages::contact_data::{ContactFieldError, FieldProblem};
+    ClientError::InvalidContactField(ContactFieldError { field, problem: FieldProblem::TooLong { max: 64 } })
 }
 
 #[test]
@@ -58,7 +60,7 @@ fn register_and_update_contact_data() {
     let mut w = World::new(21);
     for (f, field) in [(eight_ten_mb_fields(), "first_name"), (forbidden_then_ten_mb(), "last_name")] {
         let err = Guest::register(&mut w.rng, &f, DeviceType::Ios, NOW).unwrap_err();
-        assert_eq!((err.kind(), err), ("invalid_input", invalid(field)));
+        assert_eq!((err.kind(), err), ("invalid_field", invalid(field)));
         let guest = w.guest();
         assert_eq!(guest.update_contact_data(&mut w.rng, &f, NOW).unwrap_err(), invalid(field));
     }
@@ -106,6 +108,6 @@ fn private_meeting_guest_name() {
     let meeting = w.verified_meeting();
     let name = format!("\u{202e}{}", "a".repeat(TEN_MB - 3));
     let err = guest.check_in_private_meeting(&mut w.rng, &meeting, &daily, &name, NOW).unwrap_err();
-    assert_eq!(err, invalid("guest_name"));
+    assert_eq!(err, ClientError::Invalid(DecodeError::InvalidField { field: "guest_name" }));
     assert!(guest.check_ins().is_empty());
 }

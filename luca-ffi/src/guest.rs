@@ -63,7 +63,8 @@ pub struct GuestRegistration {
 /// Creates a guest with fresh secrets and seals its contact data.
 ///
 /// # Errors
-/// `Guest` (`invalid_input`) if a contact field breaks its limits; `Randomness`.
+/// `Guest` (`invalid_field`, the message naming the field and why) if a contact field breaks its limits;
+/// `Randomness`.
 #[uniffi::export]
 pub fn register_guest(
     fields: ContactFields,
@@ -177,7 +178,7 @@ impl Guest {
     /// Seals updated contact data (same user id and signing key), to upload.
     ///
     /// # Errors
-    /// `Guest` (`invalid_input`); `Randomness`; `Poisoned`.
+    /// `Guest` (`invalid_field`, naming the field and why); `Randomness`; `Poisoned`.
     pub fn update_contact_data(&self, fields: ContactFields, now: u64) -> Result<Vec<u8>, LucaError> {
         let mut rng = os_rng()?;
         let data = lock(&self.inner)?.update_contact_data(&mut rng, &fields.to_core(), UnixTime(now))?;
@@ -244,7 +245,7 @@ impl Guest {
     /// (`"first last"`) is sealed to the host. Tell the guest that the name goes to the host first.
     ///
     /// # Errors
-    /// `Guest`: `wrong_kind` for a registered venue, `invalid_input` for a bad name,
+    /// `Guest`: `wrong_kind` for a registered venue, `invalid_field` for a bad name,
     /// `venue_not_valid`, `daily_key_not_valid`, `storage_full`; `Randomness`; `Poisoned`.
     pub fn check_in_private_meeting(
         &self,
@@ -365,7 +366,8 @@ impl ScannedVenue {
     /// verified registrar certificate), a private meeting as self-signed; valid at `now`.
     ///
     /// # Errors
-    /// `Guest`: `invalid_input` (not a venue QR, bad table), `venue_rejected` (descriptor does not verify).
+    /// `Guest`: the decoder's kind (`invalid_url`, `too_long`, `invalid_base64`, …) for text that is not a venue QR,
+    /// the verifier's (`bad_signature`, `wrong_issuer`, `expired`, …) for a descriptor that does not verify.
     #[uniffi::constructor]
     pub fn scan(url: String, registrar: Arc<RegistrarCertificate>, now: u64) -> Result<Arc<Self>, LucaError> {
         let inner = luca_client::Guest::scan_venue_qr(&url, &registrar.inner, UnixTime(now))?;

@@ -26,7 +26,10 @@
 //!   and integers. Time is `u64` Unix seconds, check-in minutes `u32` Unix minutes.
 //! - **Errors** are one flat [`LucaError`]: the variant names the concern, the
 //!   message is `"<kind>: <text>"` with the role crate's stable `kind()` first.
-//!   No message carries a secret, personal data or input bytes.
+//!   One vocabulary: where the error is about the input (it does not decode, does not verify, a
+//!   contact field breaks a rule), the kind is the spec's (docs/PROTOCOL.md, error kinds), the same
+//!   whichever entry point took the input (`tests/error_vocabulary.rs`); contact-field messages name
+//!   the field and why (`first_name: empty`). No message carries a secret, personal data or input bytes.
 //! - **No panic crosses the boundary.** Every input goes through the role
 //!   crates' total decoders; locks poisoned by an earlier panic are an error
 //!   ([`LucaError::Poisoned`]); uniffi would catch a panic anyway.

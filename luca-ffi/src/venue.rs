@@ -156,7 +156,8 @@ impl Venue {
     /// Verifies the registrar-signed descriptor against `registrar` at `now` and installs it.
     ///
     /// # Errors
-    /// `Venue` (`malformed_descriptor`, `untrusted_descriptor`, `wrong_venue`, `key_mismatch`, …); `Poisoned`.
+    /// `Venue` (the decoder's or verifier's kind for a descriptor that does not decode or verify, `wrong_venue`,
+    /// `key_mismatch`, …); `Poisoned`.
     pub fn install_descriptor(
         &self,
         descriptor: Vec<u8>,
@@ -196,7 +197,8 @@ impl Venue {
     /// `records` (the server's records of the window) to that office.
     ///
     /// # Errors
-    /// `Venue` (`malformed_request`, `untrusted_request`, `request_for_other_venue`, `crypto`);
+    /// `Venue` (the decoder's or verifier's kind for a request that does not decode or verify,
+    /// `request_for_other_venue`, `crypto`);
     /// `Randomness`; `Poisoned`.
     pub fn answer_tracing_request(
         &self,
@@ -303,7 +305,7 @@ impl Scanner {
     /// # Errors
     /// `Scan` with the specific rejection: the decoder's kind for a malformed code (`bad_checksum`,
     /// `invalid_base32`, `wrong_length`, …), `stale`, `from_future`, `unknown_daily_key`,
-    /// `duplicate_trace_id`, `no_registrar`, `untrusted_badge`, `duplicate_badge`; `Randomness`; `Poisoned`.
+    /// `duplicate_trace_id`, `no_registrar`, the verifier's kind for an untrusted badge, `duplicate_badge`; `Randomness`; `Poisoned`.
     pub fn scan(&self, text: String, now: u64) -> Result<ScanResult, LucaError> {
         let mut rng = os_rng()?;
         let r = lock(&self.inner)?.scan(&mut rng, &text, UnixTime(now))?;

@@ -227,6 +227,10 @@ pub enum SealError {
     /// enforces after opening, with the same error).
     #[error("invalid input: {0}")]
     InvalidInput(DecodeError),
+    /// A contact field breaks a field rule: which field and why (kind `invalid_field`, as the
+    /// [`DecodeError::InvalidField`] the recipient would report).
+    #[error("invalid input: {0}")]
+    InvalidContactField(crate::messages::contact_data::ContactFieldError),
     /// A cryptographic primitive failed (never in practice).
     #[error("sealing failed: {0}")]
     Crypto(crate::CryptoError),
@@ -238,6 +242,7 @@ impl SealError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::InvalidInput(e) => e.kind(),
+            Self::InvalidContactField(e) => e.kind(),
             Self::Crypto(_) => "crypto",
         }
     }
@@ -246,6 +251,12 @@ impl SealError {
 impl From<DecodeError> for SealError {
     fn from(e: DecodeError) -> Self {
         Self::InvalidInput(e)
+    }
+}
+
+impl From<crate::messages::contact_data::ContactFieldError> for SealError {
+    fn from(e: crate::messages::contact_data::ContactFieldError) -> Self {
+        Self::InvalidContactField(e)
     }
 }
 

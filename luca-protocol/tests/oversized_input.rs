@@ -14,7 +14,7 @@ use luca_protocol::keys::{
     GuestSigningKey, HealthOfficeMasterKeys, HostSigningKey, RegistrarKey, TrustAnchorKey, VenuePrivateKey,
 };
 use luca_protocol::messages::additional_data::{AdditionalData, AdditionalDataContent};
-use luca_protocol::messages::contact_data::{ContactData, ContactFields};
+use luca_protocol::messages::contact_data::{ContactData, ContactFieldError, ContactFields, FieldProblem};
 use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
 use luca_protocol::qr::guest::GuestCheckInQr;
 use luca_protocol::qr::render::{self, RenderError};
@@ -69,13 +69,13 @@ fn contact_data_seal_with_eight_ten_mb_fields() {
         postcode: big.clone(),
         city: big,
     };
-    let expected = DecodeError::InvalidField { field: "first_name" };
+    let expected = ContactFieldError { field: "first_name", problem: FieldProblem::TooLong { max: 64 } };
     assert_eq!(
         ContactData::seal(&mut rng, &key, user, &secret, &f, NOW).unwrap_err(),
-        SealError::InvalidInput(expected.clone())
+        SealError::InvalidContactField(expected)
     );
     assert_eq!(f.normalized().unwrap_err(), expected);
-    assert_eq!(f.validate().unwrap_err(), expected);
+    assert_eq!(f.validate().unwrap_err(), DecodeError::InvalidField { field: "first_name" });
     // The decoder's cap comes before CBOR.
     assert_eq!(
         ContactFields::from_plaintext(big_bytes().as_slice()).unwrap_err(),
@@ -205,6 +205,10 @@ fn contact_fields_each_field() {
         .nth(i)
         .unwrap();
         *slot = ten_mb_starting_with('\u{0}');
-        assert_eq!(f.normalized().unwrap_err(), DecodeError::InvalidField { field });
+        assert_eq!(f.normalized().unwrap_err().field, field);
+        assert_eq!(
+            f.normalized().unwrap_err().problem,
+            FieldProblem::TooLong { max: [64, 64, 32, 254, 128, 16, 16, 64][i] }
+        );
     }
 }

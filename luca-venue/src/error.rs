@@ -44,7 +44,8 @@ pub enum ScanError {
 }
 
 impl ScanError {
-    /// Stable snake-case name of the rejection.
+    /// Stable snake-case name of the rejection; a wrapped decoder's or verifier's error has its own kind
+    /// (the spec's vocabulary, the same for the same bad input at every entry point).
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Malformed(e) => e.kind(),
@@ -53,7 +54,7 @@ impl ScanError {
             Self::UnknownDailyKey => "unknown_daily_key",
             Self::DuplicateTraceId => "duplicate_trace_id",
             Self::NoRegistrar => "no_registrar",
-            Self::UntrustedBadge(_) => "untrusted_badge",
+            Self::UntrustedBadge(e) => e.kind(),
             Self::DuplicateBadge => "duplicate_badge",
             Self::Crypto => "crypto",
         }
@@ -124,20 +125,21 @@ pub enum VenueError {
 }
 
 impl VenueError {
-    /// Stable snake-case name of the error.
+    /// Stable snake-case name of the error; a wrapped decoder's or verifier's error has its own kind
+    /// (the spec's vocabulary, the same for the same bad input at every entry point).
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::MalformedDescriptor(_) => "malformed_descriptor",
+            Self::MalformedDescriptor(e) => e.kind(),
             Self::NotAVenueDescriptor => "not_a_venue_descriptor",
-            Self::UntrustedDescriptor(_) => "untrusted_descriptor",
+            Self::UntrustedDescriptor(e) => e.kind(),
             Self::WrongVenue => "wrong_venue",
             Self::KeyMismatch => "key_mismatch",
             Self::NoDescriptor => "no_descriptor",
             Self::InvalidHost => "invalid_host",
             Self::InvalidTable => "invalid_table",
-            Self::InvalidQr(_) => "invalid_qr",
-            Self::MalformedRequest(_) => "malformed_request",
-            Self::UntrustedRequest(_) => "untrusted_request",
+            Self::InvalidQr(e) => e.kind(),
+            Self::MalformedRequest(e) => e.kind(),
+            Self::UntrustedRequest(e) => e.kind(),
             Self::RequestForOtherVenue => "request_for_other_venue",
             Self::Crypto => "crypto",
         }
@@ -163,13 +165,14 @@ pub enum MeetingError {
 }
 
 impl MeetingError {
-    /// Stable snake-case name of the error.
+    /// Stable snake-case name of the error; a wrapped decoder's or verifier's error has its own kind
+    /// (the spec's vocabulary, the same for the same bad input at every entry point).
     pub fn kind(&self) -> &'static str {
         match self {
             Self::InvalidName => "invalid_name",
             Self::InvalidValidity => "invalid_validity",
             Self::InvalidHost => "invalid_host",
-            Self::Invalid(_) => "invalid",
+            Self::Invalid(e) => e.kind(),
         }
     }
 }

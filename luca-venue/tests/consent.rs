@@ -219,16 +219,14 @@ fn request_rejections() {
     let cert = f.office.cert.clone();
 
     let err = answer(&mut f, &[], &cert, later);
-    assert_eq!((err.clone(), err.kind()), (VenueError::MalformedRequest(DecodeError::Truncated), "malformed_request"));
+    assert_eq!((err.clone(), err.kind()), (VenueError::MalformedRequest(DecodeError::Truncated), "truncated"));
     let err = answer(&mut f, &good.as_bytes()[1..], &cert, later);
-    assert_eq!(err.kind(), "malformed_request");
+    let VenueError::MalformedRequest(inner) = &err else { panic!("{err:?}") };
+    assert_eq!(err.kind(), inner.kind());
     // Checked against another office's certificate.
     let other = Office::new(&mut f.rng);
     let err = answer(&mut f, good.as_bytes(), &other.cert, later);
-    assert_eq!(
-        (err.clone(), err.kind()),
-        (VenueError::UntrustedRequest(VerifyError::WrongIssuer), "untrusted_request")
-    );
+    assert_eq!((err.clone(), err.kind()), (VenueError::UntrustedRequest(VerifyError::WrongIssuer), "wrong_issuer"));
     // Tampered signature.
     let mut tampered = good.to_bytes();
     *tampered.last_mut().unwrap() ^= 1;

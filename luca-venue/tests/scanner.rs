@@ -251,7 +251,7 @@ fn badge_rejections() {
     let other = Registrar::new(&mut f.rng);
     bare.set_registrar(other.cert.clone());
     let err = bare.scan(&mut f.rng, &text, NOW).unwrap_err();
-    assert_eq!((err.clone(), err.kind()), (ScanError::UntrustedBadge(VerifyError::WrongIssuer), "untrusted_badge"));
+    assert_eq!((err.clone(), err.kind()), (ScanError::UntrustedBadge(VerifyError::WrongIssuer), "wrong_issuer"));
     // A badge attestation signed by another key under the right registrar id.
     let forger = Registrar { key: other.key, id: f.registrar.id, cert: other.cert };
     let (forged, _, _) = forger.badge(&mut f.rng, NOW.minus_secs(60));

@@ -158,7 +158,8 @@ def step_guests_register():
     assert t.max.device_type() == ffi.DeviceType.IOS
     bad = fields("Max", "Schmidt", "+49 221 1000002")
     bad.first_name = "Max\u202e"  # a bidi control character
-    expect_error(ffi.LucaError.Guest, "invalid_input", ffi.register_guest, bad, ffi.DeviceType.IOS, T0)
+    e = expect_error(ffi.LucaError.Guest, "invalid_field", ffi.register_guest, bad, ffi.DeviceType.IOS, T0)
+    assert str(e).endswith("first_name: forbidden character U+202E"), str(e)
 
 
 def step_scanner_check_in():
@@ -232,7 +233,7 @@ def step_self_check_in():
     other_cert = other.install_certificate(
         t.anchor.certify_registrar(other.registration_request("Other Registrar"), YEAR), t.anchor.public_key(), T0
     )
-    expect_error(ffi.LucaError.Guest, "venue_rejected", ffi.ScannedVenue.scan, t.venue_url, other_cert, T0)
+    expect_error(ffi.LucaError.Guest, "wrong_issuer", ffi.ScannedVenue.scan, t.venue_url, other_cert, T0)
 
 
 def step_private_meeting():
@@ -310,7 +311,7 @@ def step_venue_consent():
     # A request verified against another office's certificate is refused.
     expect_error(
         ffi.LucaError.Venue,
-        "untrusted_request",
+        "wrong_issuer",
         t.venue.answer_tracing_request,
         t.request.to_bytes(),
         t.cert_a,

@@ -98,10 +98,91 @@ pub fn is_forbidden_char(c: char) -> bool {
 
 /// Checks a free-text field: `min..=max` UTF-8 bytes, no forbidden character.
 pub(crate) fn check_text(s: &str, field: &'static str, min: usize, max: usize) -> Result<(), DecodeError> {
-    if s.len() < min || s.len() > max || s.chars().any(is_forbidden_char) {
-        return Err(DecodeError::InvalidField { field });
+    check_text_reason(s, field, min, max).map_err(DecodeError::from)
+}
+
+/// [`check_text`] with the reason.
+fn check_text_reason(s: &str, field: &'static str, min: usize, max: usize) -> Result<(), ContactFieldError> {
+    let problem = if s.len() < min {
+        FieldProblem::TooShort { min }
+    } else if s.len() > max {
+        FieldProblem::TooLong { max }
+    } else if let Some(c) = s.chars().find(|&c| is_forbidden_char(c)) {
+        FieldProblem::ForbiddenCharacter { code_point: u32::from(c) }
+    } else {
+        return Ok(());
+    };
+    Err(ContactFieldError { field, problem })
+}
+
+/// Why a contact field is refused: the reason behind the `invalid_field` of [`ContactFields::check`].
+///
+/// Carries no part of the text but, for [`ForbiddenCharacter`](Self::ForbiddenCharacter), the code point of the
+/// refused character, which is one of the fixed list of control and invisible format characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// Shorter than `min` UTF-8 bytes (`min` is 1 for a required field: the field is empty).
+    TooShort {
+        /// The least length, in UTF-8 bytes.
+        min: usize,
+    },
+    /// Longer than `max` UTF-8 bytes.
+    TooLong {
+        /// The greatest length, in UTF-8 bytes.
+        max: usize,
+    },
+    /// Not in Unicode Normalization Form C (only after decryption: sealing normalises).
+    NotNfc,
+    /// Contains a character no field may hold (a control, separator or invisible format character).
+    ForbiddenCharacter {
+        /// The character's code point.
+        code_point: u32,
+    },
+    /// A phone number holds a character other than `0-9 + ( ) / -` and space.
+    NotAPhoneNumber,
+    /// A phone number has fewer than 3 digits.
+    TooFewDigits,
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::TooShort { min: 1 } => f.write_str("empty"),
+            Self::TooShort { min } => write!(f, "shorter than {min} bytes"),
+            Self::TooLong { max } => write!(f, "longer than {max} bytes"),
+            Self::NotNfc => f.write_str("not in Unicode Normalization Form C"),
+            Self::ForbiddenCharacter { code_point } => write!(f, "forbidden character U+{code_point:04X}"),
+            Self::NotAPhoneNumber => f.write_str("only digits, space and + ( ) / - are allowed"),
+            Self::TooFewDigits => f.write_str("fewer than 3 digits"),
+        }
     }
-    Ok(())
+}
+
+/// A contact field that breaks a field rule (docs/PROTOCOL.md §8.1): which field, and why.
+///
+/// Its [`kind`](Self::kind) is the spec's `invalid_field`; it converts into
+/// [`DecodeError::InvalidField`] (which names the field only) where the reason is not wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct ContactFieldError {
+    /// The field, by its spec name (`first_name`, `phone`, …).
+    pub field: &'static str,
+    /// Why it is refused.
+    pub problem: FieldProblem,
+}
+
+impl ContactFieldError {
+    /// Stable snake-case name of the error: `invalid_field`, as for [`DecodeError::InvalidField`].
+    pub fn kind(&self) -> &'static str {
+        "invalid_field"
+    }
+}
+
+impl From<ContactFieldError> for DecodeError {
+    fn from(e: ContactFieldError) -> Self {
+        DecodeError::InvalidField { field: e.field }
+    }
 }
 
 /// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
@@ -169,26 +250,35 @@ impl ContactFields {
     /// then that every field is in NFC, then the remaining rules of each field in field order.
     ///
     /// # Errors
-    /// [`DecodeError::InvalidField`] naming the first offending field of the first check that fails.
+    /// [`DecodeError::InvalidField`] naming the first offending field of the first check that fails
+    /// ([`check`](Self::check) says why).
     pub fn validate(&self) -> Result<(), DecodeError> {
+        self.check().map_err(DecodeError::from)
+    }
+
+    /// [`validate`](Self::validate), with the reason: the same checks in the same order, the same field named.
+    ///
+    /// # Errors
+    /// [`ContactFieldError`] naming the first offending field of the first check that fails, and why.
+    pub fn check(&self) -> Result<(), ContactFieldError> {
         for (value, field, max) in self.named() {
             if value.len() > max {
-                return Err(DecodeError::InvalidField { field });
+                return Err(ContactFieldError { field, problem: FieldProblem::TooLong { max } });
             }
         }
         for (value, field, _) in self.named() {
             if !unicode_normalization::is_nfc(value) {
-                return Err(DecodeError::InvalidField { field });
+                return Err(ContactFieldError { field, problem: FieldProblem::NotNfc });
             }
         }
-        check_text(&self.first_name, "first_name", 1, 64)?;
-        check_text(&self.last_name, "last_name", 1, 64)?;
+        check_text_reason(&self.first_name, "first_name", 1, 64)?;
+        check_text_reason(&self.last_name, "last_name", 1, 64)?;
         check_phone(&self.phone)?;
-        check_text(&self.email, "email", 0, 254)?;
-        check_text(&self.street, "street", 0, 128)?;
-        check_text(&self.house_number, "house_number", 0, 16)?;
-        check_text(&self.postcode, "postcode", 0, 16)?;
-        check_text(&self.city, "city", 0, 64)
+        check_text_reason(&self.email, "email", 0, 254)?;
+        check_text_reason(&self.street, "street", 0, 128)?;
+        check_text_reason(&self.house_number, "house_number", 0, 16)?;
+        check_text_reason(&self.postcode, "postcode", 0, 16)?;
+        check_text_reason(&self.city, "city", 0, 64)
     }
 
     /// The fields as [`ContactData::seal`] encrypts them: normalised to NFC ([`to_nfc`](Self::to_nfc)) and
@@ -201,16 +291,16 @@ impl ContactFields {
     /// UTF-8, so the normalised text stays small) and then checked exactly against the limit.
     ///
     /// # Errors
-    /// [`DecodeError::InvalidField`] naming the first field over its cap (in field order), else the error of
-    /// [`validate`](Self::validate) on the normalised fields.
-    pub fn normalized(&self) -> Result<ContactFields, DecodeError> {
+    /// [`ContactFieldError`] ([`FieldProblem::TooLong`]) naming the first field over its cap (in field order),
+    /// else the error of [`check`](Self::check) on the normalised fields.
+    pub fn normalized(&self) -> Result<ContactFields, ContactFieldError> {
         for (value, field, max) in self.named() {
             if value.len() > max.saturating_mul(MAX_NFC_SHRINK) {
-                return Err(DecodeError::InvalidField { field });
+                return Err(ContactFieldError { field, problem: FieldProblem::TooLong { max } });
             }
         }
         let fields = self.to_nfc();
-        fields.validate()?;
+        fields.check()?;
         Ok(fields)
     }
 
@@ -292,18 +382,19 @@ impl ContactFields {
     }
 }
 
-fn check_phone(phone: &str) -> Result<(), DecodeError> {
-    let err = DecodeError::InvalidField { field: "phone" };
-    if phone.len() < 3 || phone.len() > 32 {
-        return Err(err);
-    }
-    if !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '(' | ')' | '/' | '-')) {
-        return Err(err);
-    }
-    if phone.chars().filter(char::is_ascii_digit).count() < 3 {
-        return Err(err);
-    }
-    Ok(())
+fn check_phone(phone: &str) -> Result<(), ContactFieldError> {
+    let problem = if phone.len() < 3 {
+        FieldProblem::TooShort { min: 3 }
+    } else if phone.len() > 32 {
+        FieldProblem::TooLong { max: 32 }
+    } else if !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '(' | ')' | '/' | '-')) {
+        FieldProblem::NotAPhoneNumber
+    } else if phone.chars().filter(char::is_ascii_digit).count() < 3 {
+        FieldProblem::TooFewDigits
+    } else {
+        return Ok(());
+    };
+    Err(ContactFieldError { field: "phone", problem })
 }
 
 /// AAD of the contact-data ciphertext:
@@ -764,7 +855,8 @@ mod tests {
         let mut f = fields();
         f.city = "K\u{1b}[31mln".into();
         let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
-        assert_eq!(err, SealError::InvalidInput(DecodeError::InvalidField { field: "city" }));
+        let reason = FieldProblem::ForbiddenCharacter { code_point: 0x1b };
+        assert_eq!(err, SealError::InvalidContactField(ContactFieldError { field: "city", problem: reason }));
         assert_eq!(err.kind(), "invalid_field");
     }
 
@@ -1024,21 +1116,24 @@ mod tests {
 
     const FIELD_NAMES: [&str; 8] =
         ["first_name", "last_name", "phone", "email", "street", "house_number", "postcode", "city"];
+    const FIELD_MAX: [usize; 8] = [64, 64, 32, 254, 128, 16, 16, 64];
 
     /// Issue 14: 10 MB in any field is rejected by `seal`, `normalized` and `validate` with the field's
-    /// `InvalidField`, for text that NFC would change (decomposed `é`, which composes) too.
+    /// `InvalidField` (too long), for text that NFC would change (decomposed `é`, which composes) too.
     #[test]
     fn ten_mb_fields_are_rejected_by_their_length() {
         for (i, field) in FIELD_NAMES.into_iter().enumerate() {
             for unit in ["a", "e\u{301}"] {
                 let mut f = fields();
                 set_field(&mut f, i, unit.repeat(TEN_MB / unit.len()));
-                let expected = DecodeError::InvalidField { field };
+                let expected = ContactFieldError { field, problem: FieldProblem::TooLong { max: FIELD_MAX[i] } };
                 let mut fx = fixture();
                 let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
-                assert_eq!(err, SealError::InvalidInput(expected.clone()), "{field}");
+                assert_eq!(err, SealError::InvalidContactField(expected), "{field}");
+                assert_eq!(err.kind(), "invalid_field");
                 assert_eq!(f.normalized().unwrap_err(), expected, "{field}");
-                assert_eq!(f.validate(), Err(expected), "{field}");
+                assert_eq!(f.check(), Err(expected), "{field}");
+                assert_eq!(f.validate(), Err(DecodeError::InvalidField { field }), "{field}");
             }
         }
     }
@@ -1053,19 +1148,80 @@ mod tests {
             let mut f = fields();
             f.first_name = "Max\u{202e}".into();
             set_field(&mut f, i, "e\u{301}".repeat(TEN_MB / 3));
-            let expected = DecodeError::InvalidField { field };
+            let expected = ContactFieldError { field, problem: FieldProblem::TooLong { max: FIELD_MAX[i] } };
             let mut fx = fixture();
             let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
-            assert_eq!(err, SealError::InvalidInput(expected.clone()), "{field}");
+            assert_eq!(err, SealError::InvalidContactField(expected), "{field}");
             assert_eq!(f.normalized().unwrap_err(), expected, "{field}");
             // `validate` (no normalisation): the length limit before the NFC check of `first_name`.
             f.first_name = "Ko\u{308}ln".into();
-            assert_eq!(f.validate(), Err(expected), "{field}");
+            assert_eq!(f.check(), Err(expected), "{field}");
+            assert_eq!(f.validate(), Err(DecodeError::InvalidField { field }), "{field}");
         }
         // Within the caps the character rule is what fails.
         let mut f = fields();
         f.first_name = "Max\u{202e}".into();
-        assert_eq!(f.normalized().unwrap_err(), DecodeError::InvalidField { field: "first_name" });
+        let expected =
+            ContactFieldError { field: "first_name", problem: FieldProblem::ForbiddenCharacter { code_point: 0x202e } };
+        assert_eq!(f.normalized().unwrap_err(), expected);
+        assert_eq!(expected.to_string(), "first_name: forbidden character U+202E");
+    }
+
+    /// Issue 14: a refused contact field says which rule it breaks, for every rule, in the order `check` applies
+    /// them; `validate` names the same field.
+    #[test]
+    fn every_field_error_names_its_reason() {
+        type Break = fn(&mut ContactFields);
+        let cases: [(Break, &str, FieldProblem, &str); 9] = [
+            (|f| f.first_name.clear(), "first_name", FieldProblem::TooShort { min: 1 }, "first_name: empty"),
+            (
+                |f| f.last_name = "x".repeat(65),
+                "last_name",
+                FieldProblem::TooLong { max: 64 },
+                "last_name: longer than 64 bytes",
+            ),
+            (
+                |f| f.city = "Ko\u{308}ln".into(),
+                "city",
+                FieldProblem::NotNfc,
+                "city: not in Unicode Normalization Form C",
+            ),
+            (
+                |f| f.street = "Haupt\u{7}straße".into(),
+                "street",
+                FieldProblem::ForbiddenCharacter { code_point: 7 },
+                "street: forbidden character U+0007",
+            ),
+            (
+                |f| f.email = "a\u{feff}@b".into(),
+                "email",
+                FieldProblem::ForbiddenCharacter { code_point: 0xfeff },
+                "email: forbidden character U+FEFF",
+            ),
+            (|f| f.phone = "12".into(), "phone", FieldProblem::TooShort { min: 3 }, "phone: shorter than 3 bytes"),
+            (|f| f.phone = "0".repeat(33), "phone", FieldProblem::TooLong { max: 32 }, "phone: longer than 32 bytes"),
+            (
+                |f| f.phone = "030 12a45".into(),
+                "phone",
+                FieldProblem::NotAPhoneNumber,
+                "phone: only digits, space and + ( ) / - are allowed",
+            ),
+            (|f| f.phone = "+ (1) / 2".into(), "phone", FieldProblem::TooFewDigits, "phone: fewer than 3 digits"),
+        ];
+        for (break_it, field, problem, text) in cases {
+            let mut f = fields();
+            break_it(&mut f);
+            let expected = ContactFieldError { field, problem };
+            assert_eq!(f.check(), Err(expected), "{text}");
+            assert_eq!(expected.to_string(), text);
+            assert_eq!(f.validate(), Err(DecodeError::InvalidField { field }), "{text}");
+            if problem != FieldProblem::NotNfc {
+                // Sealing normalises first, so only the non-NFC case passes there.
+                let mut fx = fixture();
+                let err = ContactData::seal(&mut fx.rng, &fx.sk, fx.user, &fx.secret, &f, T).unwrap_err();
+                assert_eq!((err.kind(), err.to_string()), ("invalid_field", format!("invalid input: {text}")));
+            }
+        }
     }
 
     /// The cap before normalisation is 4 × the limit, not the limit: decomposed input that NFC brings within the
@@ -1089,7 +1245,8 @@ mod tests {
         // At the cap (256 bytes typed) the exact limit decides after NFC (88 bytes); over it the cap does.
         for extra in ["aaaa", "aaaaa"] {
             f.first_name = format!("{}{extra}", syllable.repeat(28));
-            assert_eq!(f.normalized().unwrap_err(), DecodeError::InvalidField { field: "first_name" });
+            let expected = ContactFieldError { field: "first_name", problem: FieldProblem::TooLong { max: 64 } };
+            assert_eq!(f.normalized().unwrap_err(), expected);
         }
         assert_eq!(MAX_NFC_SHRINK, 4);
     }
