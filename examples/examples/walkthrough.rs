@@ -46,7 +46,9 @@ use clap::Parser;
 use luca_client::{BadgeOwner, Guest, OneOffGuest, ScannedVenue, SelfCheckIn};
 use luca_examples::{OutputDir, WalkthroughArgs, plural};
 use luca_healthoffice::authority::{Registrar, TrustAnchor};
-use luca_healthoffice::{HealthOffice, PendingOpening, ThresholdOpened, export, match_check_ins};
+use luca_healthoffice::{
+    HealthOffice, PendingOpening, RECOMMENDED_REQUEST_LIFETIME_SECS, ThresholdOpened, export, match_check_ins,
+};
 use luca_protocol::ids::{DailyKeyId, TraceId, UserId, VenueId};
 use luca_protocol::messages::checkout::MAX_STAY_SECS;
 use luca_protocol::messages::contact_data::ContactFields;
@@ -145,7 +147,7 @@ impl OperatorServer {
     }
 
     fn check_in(&mut self, record: &[u8], additional: Option<&[u8]>, now: UnixTime) -> Result<(), Error> {
-        let r = server::check_in_record(record, now, 120)?;
+        let r = server::check_in_record(record, now, server::CHECK_IN_WINDOW_SECS)?;
         let key = (r.venue_id(), r.trace_id());
         if self.by_trace.contains_key(&key) {
             self.rejected += 1;
@@ -529,7 +531,8 @@ fn run(cfg: &Config, out: &OutputDir) -> Result<Outcome, Error> {
         let (a0, a1) = server.stay(m.venue_id, m.trace_id).ok_or("matched record vanished")?;
         // Everyone who checked in between the start of that day and the infected guest's checkout.
         let window = TracingWindow { from: a0.day().start(), to: a1.plus_secs(1) };
-        let request = office.request_tracing(&mut rng, m.venue_id, window, positive, 86_400)?;
+        let request =
+            office.request_tracing(&mut rng, m.venue_id, window, positive, RECOMMENDED_REQUEST_LIFETIME_SECS)?;
         server::tracing_request(request.as_bytes(), office_cert, positive)?;
         authorization.extend_from_slice(request.as_bytes());
         let venue = &venues[*venue_index.get(&m.venue_id).ok_or("unknown venue")?];

@@ -1,5 +1,17 @@
-//! Shared helpers for the luca examples: the walkthrough's command line ([`WalkthroughArgs`]),
-//! its output folder, written atomically ([`OutputDir`]), and [`plural`] for its report lines.
+//! Shared helpers for the luca examples: the parties around each per-role example ([`town::Town`]),
+//! the walkthrough's command line ([`WalkthroughArgs`]), its output folder, written atomically
+//! ([`OutputDir`]), and [`plural`] for its report lines.
+//!
+//! The examples (`cargo run --example NAME`), one per role, each under 80 lines:
+//!
+//! | example | role | crate |
+//! |---|---|---|
+//! | `guest_app` | the guest's app: register, check in, check out, share the history, notifications, persist | `luca-client` |
+//! | `scanner` | a venue's scanner: accept a guest's code, refuse a replayed and a stale one | `luca-venue` |
+//! | `venue_owner` | register, print the QR, consent to a tracing request | `luca-venue` |
+//! | `health_office` | fetch a history by TAN, trace, decrypt, export, notify | `luca-healthoffice` |
+//! | `operator_server` | the server-side checks of every upload (docs/SERVER.md) | `luca-protocol` |
+//! | `walkthrough` | the main job: everything above over two weeks with a key committee | all |
 //!
 //! ```
 //! use clap::Parser;
@@ -10,6 +22,8 @@
 //! assert_eq!(plural(1, "day"), "1 day");
 //! assert_eq!(plural(2, "day"), "2 days");
 //! ```
+
+pub mod town;
 
 use std::io;
 use std::path::{Path, PathBuf};

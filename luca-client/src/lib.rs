@@ -42,36 +42,37 @@
 //! use luca_protocol::qr::guest::DeviceType;
 //! use luca_protocol::time::UnixTime;
 //! use rand_core::SeedableRng;
-//! # use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RegistrarId, VenueId};
-//! # use luca_protocol::keys::{HealthOfficeMasterKeys, RegistrarKey, TrustAnchorKey, VenuePrivateKey};
-//! # use luca_protocol::qr::venue::VenueQr;
-//! # use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn, KeyPurpose};
-//! # use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
-//! # use luca_protocol::signed::registrar_certificate::{RegistrarCertificate, RegistrarCertificateIn};
-//! # use luca_protocol::signed::venue_descriptor::VenueDescriptor;
-//! # use luca_protocol::time::Validity;
+//! use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RegistrarId, VenueId};
+//! use luca_protocol::keys::{HealthOfficeMasterKeys, RegistrarKey, TrustAnchorKey, VenuePrivateKey};
+//! use luca_protocol::qr::venue::VenueQr;
+//! use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn, KeyPurpose};
+//! use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
+//! use luca_protocol::signed::registrar_certificate::{RegistrarCertificate, RegistrarCertificateIn};
+//! use luca_protocol::signed::venue_descriptor::VenueDescriptor;
+//! use luca_protocol::time::Validity;
 //!
 //! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
 //! let now = UnixTime(1_795_942_800); // 2026-11-29T09:00:00Z
-//! # // The other parties, built with luca-protocol: trust anchor, health office, registrar, venue.
-//! # let year = Validity { not_before: now.minus_secs(86_400), not_after: now.plus_secs(365 * 86_400) };
-//! # let anchor = TrustAnchorKey::generate(&mut rng);
-//! # let ho = HealthOfficeMasterKeys::generate(&mut rng);
-//! # let ho_id = HealthOfficeId::random(&mut rng);
-//! # let cert = HealthOfficeCertificate::issue(&anchor, ho_id, "Gesundheitsamt", &ho.signing.public_key(),
-//! #     &ho.encryption.public_key(), year)?;
-//! # let cert = HealthOfficeCertificateIn::from_slice(cert.as_bytes())?.verify(&anchor.public_key(), now)?;
-//! # let day = now.day();
-//! # let daily_pk = VenuePrivateKey::generate(&mut rng).public_key();
-//! # let announcement = DailyKeyAnnouncement::issue(&ho.signing, ho_id, KeyPurpose::Daily, DailyKeyId::for_day(day).0, &daily_pk,
-//! #     Validity { not_before: day.start(), not_after: day.plus_days(1).start() }, day.plus_days(28).start())?;
-//! # let registrar_key = RegistrarKey::generate(&mut rng);
-//! # let registrar_id = RegistrarId::random(&mut rng);
-//! # let registrar = RegistrarCertificate::issue(&anchor, registrar_id, "Registrar", &registrar_key.public_key(), year)?;
-//! # let venue_key = VenuePrivateKey::generate(&mut rng);
-//! # let descriptor = VenueDescriptor::issue_venue(&registrar_key, registrar_id, VenueId::random(&mut rng),
-//! #     "Café Luca", &venue_key.public_key(), Some(12), year)?;
-//! # let url = VenueQr::new("luca.example", &descriptor, Some(7))?.to_url();
+//! // The other parties, built here with luca-protocol (in production they are other programs:
+//! // luca-healthoffice for the office, trust anchor and registrar, luca-venue for the venue).
+//! let year = Validity { not_before: now.minus_secs(86_400), not_after: now.plus_secs(365 * 86_400) };
+//! let anchor = TrustAnchorKey::generate(&mut rng);
+//! let ho = HealthOfficeMasterKeys::generate(&mut rng);
+//! let ho_id = HealthOfficeId::random(&mut rng);
+//! let cert = HealthOfficeCertificate::issue(&anchor, ho_id, "Gesundheitsamt", &ho.signing.public_key(),
+//!     &ho.encryption.public_key(), year)?;
+//! let cert = HealthOfficeCertificateIn::from_slice(cert.as_bytes())?.verify(&anchor.public_key(), now)?;
+//! let day = now.day();
+//! let daily_pk = VenuePrivateKey::generate(&mut rng).public_key();
+//! let announcement = DailyKeyAnnouncement::issue(&ho.signing, ho_id, KeyPurpose::Daily, DailyKeyId::for_day(day).0, &daily_pk,
+//!     Validity { not_before: day.start(), not_after: day.plus_days(1).start() }, day.plus_days(28).start())?;
+//! let registrar_key = RegistrarKey::generate(&mut rng);
+//! let registrar_id = RegistrarId::random(&mut rng);
+//! let registrar = RegistrarCertificate::issue(&anchor, registrar_id, "Registrar", &registrar_key.public_key(), year)?;
+//! let venue_key = VenuePrivateKey::generate(&mut rng);
+//! let descriptor = VenueDescriptor::issue_venue(&registrar_key, registrar_id, VenueId::random(&mut rng),
+//!     "Café Luca", &venue_key.public_key(), Some(12), year)?;
+//! let url = VenueQr::new("luca.example", &descriptor, Some(7))?.to_url();
 //! // The app verifies what it fetched: the daily key against the certified
 //! // health office, the registrar certificate against the pinned trust anchor.
 //! let daily = DailyKeyAnnouncementIn::from_slice(announcement.as_bytes())?.verify(&cert, now)?;
@@ -105,7 +106,7 @@
 //!
 //! // Tested positive: the history goes to the health office under today's daily key.
 //! let share = guest.share_history(&mut rng, &daily, now.plus_secs(7200))?;
-//! # let _ = share;
+//! let _ = share;
 //!
 //! // Persistence is the embedder's: the bytes hold every secret of the guest.
 //! let saved = guest.export_state();

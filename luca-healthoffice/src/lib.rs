@@ -131,7 +131,9 @@
 //! assert_eq!(matches.len(), 1);
 //!
 //! // Tracing request; the venue verifies it and consents.
-//! let request = office.request_tracing(&mut rng, venue_id, matches[0].window(3600, 3600), now, 86_400)?;
+//! use luca_healthoffice::{RECOMMENDED_REQUEST_LIFETIME_SECS as LIFETIME, RECOMMENDED_WINDOW_AFTER_SECS as AFTER};
+//! use luca_healthoffice::RECOMMENDED_WINDOW_BEFORE_SECS as BEFORE;
+//! let request = office.request_tracing(&mut rng, venue_id, matches[0].window(BEFORE, AFTER), now, LIFETIME)?;
 //! let verified = TracingRequestIn::from_slice(request.as_bytes())?.verify(&cert, venue_id, now)?;
 //! let mut builder = ConsentResponseBuilder::new(&verified, &cert)?;
 //! for bytes in &records {
@@ -185,6 +187,7 @@ pub use state::StateError;
 pub use threshold_open::{MAX_AUTHORIZATION_LEN, PendingOpening, ThresholdOpened, ThresholdOpening};
 pub use trace::{
     ConsentedCheckIn, Contact, DECRYPT_CHUNK_CONTACTS, HistoryMatch, MATCH_CHUNK_RECORDS, MAX_BADGE_DAYS,
-    OpenedConsent, TraceIdIndex, UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge,
-    trace_ids_of_history, trace_ids_of_history_sequential,
+    OpenedConsent, RECOMMENDED_REQUEST_LIFETIME_SECS, RECOMMENDED_WINDOW_AFTER_SECS, RECOMMENDED_WINDOW_BEFORE_SECS,
+    TraceIdIndex, UnreadableCheckIn, match_check_ins, match_trace_ids, trace_ids_of_badge, trace_ids_of_history,
+    trace_ids_of_history_sequential,
 };

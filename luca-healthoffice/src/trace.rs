@@ -30,6 +30,16 @@ use crate::error::TracingError;
 /// Most days [`trace_ids_of_badge`] computes at once: the retention of check-in records (28 days).
 pub const MAX_BADGE_DAYS: u32 = 28;
 
+/// Recommended start of a tracing window before the infected guest's check-in minute, for
+/// [`HistoryMatch::window`]: 1 hour, so that guests who arrived earlier and were still there are covered.
+pub const RECOMMENDED_WINDOW_BEFORE_SECS: u64 = 3600;
+/// Recommended end of a tracing window after the infected guest's check-in minute, for
+/// [`HistoryMatch::window`]: 3 hours, a long stay (the checkout, where there is one, narrows it in review).
+pub const RECOMMENDED_WINDOW_AFTER_SECS: u64 = 3 * 3600;
+/// Recommended lifetime of a tracing request, for [`HealthOffice::request_tracing`]: 1 day for the venue
+/// owner to consent (at most [`MAX_LIFETIME_SECS`](luca_protocol::messages::tracing_request::MAX_LIFETIME_SECS)).
+pub const RECOMMENDED_REQUEST_LIFETIME_SECS: u64 = 86_400;
+
 /// One of the server's check-in records whose trace id belongs to a traced history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HistoryMatch {
@@ -43,7 +53,8 @@ pub struct HistoryMatch {
 
 impl HistoryMatch {
     /// The tracing window around this check-in: from `before_secs` before the
-    /// check-in minute to `after_secs` after it (saturating).
+    /// check-in minute to `after_secs` after it (saturating). Recommended:
+    /// [`RECOMMENDED_WINDOW_BEFORE_SECS`], [`RECOMMENDED_WINDOW_AFTER_SECS`].
     pub fn window(&self, before_secs: u64, after_secs: u64) -> TracingWindow {
         let at = self.minute.start();
         TracingWindow { from: at.minus_secs(before_secs), to: at.plus_secs(after_secs) }
@@ -408,7 +419,8 @@ impl HealthOffice {
         self.open_history_share(&bytes)
     }
 
-    /// Signs a tracing request to `venue_id` for `window`, valid for `valid_for_secs` from `now`.
+    /// Signs a tracing request to `venue_id` for `window`, valid for `valid_for_secs` from `now`
+    /// (recommended: [`RECOMMENDED_REQUEST_LIFETIME_SECS`]).
     ///
     /// # Errors
     /// [`TracingError::Decode`] if the window or validity break the request's

@@ -13,6 +13,23 @@
 //! number so that their outputs are reproducible; code that copies that ships
 //! predictable keys.
 //!
+//! ## Two rules before any type
+//!
+//! **Build the parties with the role crates; use this crate for the server and for the wire.** An app
+//! embeds `luca-client` (guest), a venue's software `luca-venue` (venue owner, scanner, private-meeting
+//! host), a health office's `luca-healthoffice` (which also holds the trust anchor and the registrar,
+//! `luca_healthoffice::authority`): they keep the secrets, apply the protocol's order of checks and offer
+//! consuming, named transitions. This crate's primitives are what those crates are made of; call them
+//! directly to validate uploads on a server ([`server`], docs/SERVER.md), to implement the protocol
+//! elsewhere, or in tests. The per-role examples (`examples/examples/`) show each role in under 100 lines.
+//!
+//! **`XxxIn` is what arrived; `Xxx` is what was checked.** Every message and signed object has two types:
+//! `XxxIn` (for example [`signed::venue_descriptor::VenueDescriptorIn`]) is the result of parsing bytes: it
+//! is well formed, keeps the exact bytes it arrived as, and has not been verified. Only its `verify`
+//! (signature, certificate chain, validity at `now`) or `open` (decryption, with the bindings of its AAD)
+//! yields `Xxx` ([`signed::venue_descriptor::VenueDescriptor`]) or the opened content, and only those are
+//! what the role crates accept. A function that takes `Xxx` therefore cannot be handed something unchecked.
+//!
 //! ## Which type do I use?
 //!
 //! | you are | you need | types |

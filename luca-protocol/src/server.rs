@@ -36,6 +36,15 @@ use crate::signed::health_office_certificate::HealthOfficeCertificate;
 use crate::threshold::announcement::{CommitteeKeyAnnouncement, CommitteeKeyAnnouncementIn};
 use crate::time::UnixTime;
 
+/// Recommended freshness window of [`check_in_record`]: a check-in minute at most 120 s from the server's
+/// clock (the scanner's default too, so that what a scanner accepts the server accepts).
+pub const CHECK_IN_WINDOW_SECS: u64 = crate::messages::checkin_record::DEFAULT_FRESHNESS_WINDOW_SECS;
+
+/// Recommended lifetime of a TAN and of the history share it releases, in seconds: 1 hour from the upload.
+/// The guest reads the TAN to the health office by phone at once; the server deletes the share when the
+/// office has fetched it, or after this (docs/SERVER.md, TANs).
+pub const TAN_LIFETIME_SECS: u64 = 3600;
+
 /// How far a history share's `created_at` may lie from the server's clock, in seconds.
 pub const HISTORY_SHARE_SKEW_SECS: u64 = 300;
 
@@ -85,7 +94,7 @@ impl ServerError {
 }
 
 /// A check-in record from a scanner or a guest's self check-in: decoded, and its
-/// minute within `window_secs` of `now`. (Duplicate trace ids per venue are the
+/// minute within `window_secs` of `now` (recommended: [`CHECK_IN_WINDOW_SECS`]). (Duplicate trace ids per venue are the
 /// server's storage concern: it keeps the first record.)
 ///
 /// # Errors
