@@ -100,21 +100,27 @@ fn challenge(b: &[u8; COMPRESSED_POINT_LEN], m: Point, z: Point, t2: Point, t3: 
     Scalar::hash(&[p, b, p, &m, p, &z, p, &t2, p, &t3, b"Challenge"], &dst(b"HashToScalar-"))
 }
 
+/// `Σ d_i · P_i`: public weights of public points, so in variable time (one multi-scalar multiplication).
 fn composite(weights: &[Scalar], points: &[Point]) -> Point {
-    weights.iter().zip(points).fold(Point::IDENTITY, |acc, (d, p)| acc.add(p.mul(*d)))
+    let pairs: Vec<(Point, Scalar)> = points.iter().copied().zip(weights.iter().copied()).collect();
+    Point::lincomb_vartime(&pairs)
 }
 
-/// `GenerateProof(k, G, B, C, D)` with `ComputeCompositesFast`: `B = k·G`, `D[i] = k·C[i]`.
+/// `GenerateProof(k, G, B, C, D)` with `ComputeCompositesFast`: `B = k·G`, `D[i] = k·C[i]`. Returns the
+/// proof and the compressed encodings of `D` (computed here anyway, with one inversion for the batch).
+///
+/// Constant time in `k` and the nonce `r`: `Z = k·M`, `t2 = r·G`, `t3 = r·M`; the composite `M` of the public
+/// `C[i]` with public weights is a variable-time multi-scalar multiplication.
 pub(crate) fn prove<R: CryptoRng>(
     rng: &mut R,
     k: Scalar,
     b: Point,
     cs: &[Point],
     ds: &[Point],
-) -> Result<DleqProof, CryptoError> {
+) -> Result<(DleqProof, Vec<[u8; COMPRESSED_POINT_LEN]>), CryptoError> {
     let bm = b.to_compressed()?;
-    let c_bytes = cs.iter().map(|p| p.to_compressed()).collect::<Result<Vec<_>, _>>()?;
-    let d_bytes = ds.iter().map(|p| p.to_compressed()).collect::<Result<Vec<_>, _>>()?;
+    let c_bytes = Point::batch_to_compressed(cs)?;
+    let d_bytes = Point::batch_to_compressed(ds)?;
     let d = weights(&bm, &c_bytes, &d_bytes)?;
     let m = composite(&d, cs);
     let z = m.mul(k);
@@ -124,19 +130,20 @@ pub(crate) fn prove<R: CryptoRng>(
     let c = challenge(&bm, m, z, t2, t3)?;
     let s = r.sub(c.mul(k));
     zeroize::Zeroize::zeroize(&mut r);
-    Ok(DleqProof { c, s })
+    Ok((DleqProof { c, s }, d_bytes))
 }
 
-/// `VerifyProof(G, B, C, D, proof)` with `ComputeComposites`.
+/// `VerifyProof(G, B, C, D, proof)` with `ComputeComposites`. Everything here is public: the composites
+/// and both verification equations are variable-time multi-scalar multiplications.
 pub(crate) fn verify(b: Point, cs: &[Point], ds: &[Point], proof: &DleqProof) -> Result<(), CryptoError> {
     let bm = b.to_compressed()?;
-    let c_bytes = cs.iter().map(|p| p.to_compressed()).collect::<Result<Vec<_>, _>>()?;
-    let d_bytes = ds.iter().map(|p| p.to_compressed()).collect::<Result<Vec<_>, _>>()?;
+    let c_bytes = Point::batch_to_compressed(cs)?;
+    let d_bytes = Point::batch_to_compressed(ds)?;
     let d = weights(&bm, &c_bytes, &d_bytes)?;
     let m = composite(&d, cs);
     let z = composite(&d, ds);
-    let t2 = Point::mul_base(proof.s).add(b.mul(proof.c));
-    let t3 = m.mul(proof.s).add(z.mul(proof.c));
+    let t2 = Point::lincomb_vartime(&[(Point::mul_base(Scalar::ONE), proof.s), (b, proof.c)]);
+    let t3 = Point::lincomb_vartime(&[(m, proof.s), (z, proof.c)]);
     let expected = challenge(&bm, m, z, t2, t3)?;
     if expected == proof.c { Ok(()) } else { Err(CryptoError) }
 }
@@ -162,7 +169,7 @@ mod tests {
     fn honest_batches_verify() {
         for n in [1, 2, 17] {
             let (mut rng, k, b, cs, ds) = setup(n);
-            let proof = prove(&mut rng, k, b, &cs, &ds).unwrap();
+            let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
             verify(b, &cs, &ds, &proof).unwrap();
             assert_eq!(DleqProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
         }
@@ -171,21 +178,21 @@ mod tests {
     #[test]
     fn one_wrong_partial_in_a_batch_fails_the_proof() {
         let (mut rng, k, b, cs, mut ds) = setup(5);
-        let proof = prove(&mut rng, k, b, &cs, &ds).unwrap();
+        let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
         ds[3] = ds[3].add(Point::mul_base(Scalar::ONE));
         assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
         // A partial computed with another key, proven honestly for that key, fails against B.
         let (mut rng, _, b, cs, _) = setup(3);
         let other = Scalar::random(&mut rng);
         let ds: Vec<Point> = cs.iter().map(|c| c.mul(other)).collect();
-        let proof = prove(&mut rng, other, b, &cs, &ds).unwrap();
+        let (proof, _) = prove(&mut rng, other, b, &cs, &ds).unwrap();
         assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
     }
 
     #[test]
     fn swapped_or_reordered_partials_fail() {
         let (mut rng, k, b, cs, mut ds) = setup(3);
-        let proof = prove(&mut rng, k, b, &cs, &ds).unwrap();
+        let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
         ds.swap(0, 1);
         assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
     }
@@ -193,8 +200,8 @@ mod tests {
     #[test]
     fn empty_and_mismatched_batches_are_rejected() {
         let (mut rng, k, b, cs, ds) = setup(2);
-        assert_eq!(prove(&mut rng, k, b, &[], &[]), Err(CryptoError));
-        let proof = prove(&mut rng, k, b, &cs, &ds).unwrap();
+        assert_eq!(prove(&mut rng, k, b, &[], &[]).map(|(p, _)| p), Err(CryptoError));
+        let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
         assert_eq!(verify(b, &cs, &ds[..1], &proof), Err(CryptoError));
     }
 }

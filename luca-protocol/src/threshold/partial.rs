@@ -275,8 +275,8 @@ impl PartialDecryptionResponse {
     ) -> Result<Self, ThresholdError> {
         let cs = request.encs.iter().map(Point::from_uncompressed).collect::<Result<Vec<_>, _>>()?;
         let ds: Vec<Point> = cs.iter().map(|c| c.mul(share.value)).collect();
-        let proof = dleq::prove(rng, share.value, Point::mul_base(share.value), &cs, &ds)?.to_bytes();
-        let partials = ds.iter().map(|d| d.to_compressed()).collect::<Result<Vec<_>, _>>()?;
+        let (proof, partials) = dleq::prove(rng, share.value, Point::mul_base(share.value), &cs, &ds)?;
+        let proof = proof.to_bytes();
         let request_hash = request.request_hash();
         let payload = ArrayWriter::new(VERSION)
             .bytes(&request_hash)
