@@ -62,7 +62,7 @@ fn luca(args: &[&str], stdin: Option<&[u8]>) -> Run {
 }
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn vectors(topic: &str) -> Vec<Value> {

@@ -13,7 +13,7 @@
 
 mod common;
 
-#[path = "../../luca-protocol/tests/support/qr_read.rs"]
+#[path = "support/qr_read.rs"]
 mod qr_read;
 
 use common::{NOW, World, fields};

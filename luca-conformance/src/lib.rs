@@ -13,7 +13,7 @@
 //! no checker fails every case with the kind [`UNKNOWN_TOPIC`].
 //!
 //! ```
-//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v1");
+//! let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-vectors/v1");
 //! let report = luca_conformance::verify_dir(&dir)?;
 //! assert_eq!(report.failed(), 0);
 //! # Ok::<(), luca_conformance::RunError>(())

@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v1")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/v1")
 }
 
 /// Number of cases in the committed files, counted without the runner.

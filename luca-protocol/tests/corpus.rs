@@ -1,7 +1,7 @@
 //! Replays the committed fuzz corpus (`fuzz/corpus/<target>/`) and every fuzz finding (`fuzz/regressions/<target>/`)
 //! through the decoders on stable Rust, as part of the ordinary `cargo test`.
 //!
-//! The targets are the ones the cargo-fuzz crate runs: `fuzz/src/targets.rs`, included here with `#[path]`, maps
+//! The targets are the ones the cargo-fuzz crate runs: `tests/support/fuzz_targets.rs`, included here with `#[path]`, maps
 //! each target name to its function. Every input must give `Ok` or `Err`; a panic (including a failed round-trip
 //! assertion of a `roundtrip_*` target) fails the test with the file that caused it. The test also fails if it
 //! replayed nothing, if a directory has no target of that name, or if a target has no seed.
@@ -23,7 +23,7 @@
     dead_code
 )]
 
-#[path = "../../fuzz/src/targets.rs"]
+#[path = "support/fuzz_targets.rs"]
 mod targets;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -225,7 +225,7 @@ const MUTATE_MAX_LEN: usize = 1200;
 
 /// The values of `field` in every case of `test-vectors/v1/<file>.json`, each with whether its case expects `ok`.
 fn vector_values(file: &str, field: &str) -> Vec<(Vec<u8>, bool)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../test-vectors/v1/{file}.json"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("test-vectors/v1/{file}.json"));
     let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
     let mut out = Vec::new();
     for case in doc["cases"].as_array().unwrap() {

@@ -127,7 +127,7 @@ fn longest_hex_run(s: &str) -> usize {
 
 #[test]
 fn errors_carry_no_secret_or_personal_data() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v1");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/v1");
     let mut formatted = 0usize;
     let mut files = 0usize;
     let mut sensitive = 0usize;

@@ -25,7 +25,7 @@
     dead_code
 )]
 
-#[path = "../../fuzz/src/targets.rs"]
+#[path = "support/fuzz_targets.rs"]
 mod targets;
 
 use std::sync::OnceLock;
@@ -896,7 +896,7 @@ fn input(prefix: &[u8], fill: u8, len: usize, ascii: bool) -> Vec<u8> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(384))]
 
-    /// Every fuzz target (`fuzz/src/targets.rs`: every decoder, and the round trips with their assertions) on
+    /// Every fuzz target (`tests/support/fuzz_targets.rs`: every decoder, and the round trips with their assertions) on
     /// arbitrary bytes: `Ok` or `Err`, never a panic.
     #[test]
     fn decoders_never_panic_on_arbitrary_bytes(which: usize, bytes in proptest::collection::vec(any::<u8>(), 0..2_048)) {

@@ -18,18 +18,17 @@ use super::*;
 // Vector files (paths relative to this source file, so cwd-independent).
 // ---------------------------------------------------------------------------
 
-const AES_GCM: &str = include_str!("../../../test-vectors/third-party/wycheproof/aes_gcm_test.json");
-const ECDH_ASN: &str = include_str!("../../../test-vectors/third-party/wycheproof/ecdh_secp256r1_test.json");
-const ECDH_ECPOINT: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/ecdh_secp256r1_ecpoint_test.json");
-const ECDSA_DER: &str = include_str!("../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_test.json");
+const AES_GCM: &str = include_str!("../../test-vectors/third-party/wycheproof/aes_gcm_test.json");
+const ECDH_ASN: &str = include_str!("../../test-vectors/third-party/wycheproof/ecdh_secp256r1_test.json");
+const ECDH_ECPOINT: &str = include_str!("../../test-vectors/third-party/wycheproof/ecdh_secp256r1_ecpoint_test.json");
+const ECDSA_DER: &str = include_str!("../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_test.json");
 const ECDSA_P1363: &str =
-    include_str!("../../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json");
-const HKDF_WP: &str = include_str!("../../../test-vectors/third-party/wycheproof/hkdf_sha256_test.json");
-const HMAC_WP: &str = include_str!("../../../test-vectors/third-party/wycheproof/hmac_sha256_test.json");
-const RFC4231: &str = include_str!("../../../test-vectors/third-party/rfc/rfc4231_hmac_sha256.json");
-const RFC5869: &str = include_str!("../../../test-vectors/third-party/rfc/rfc5869_hkdf_sha256.json");
-const RFC9180: &str = include_str!("../../../test-vectors/third-party/hpke/rfc9180_p256_sha256_aesgcm.json");
+    include_str!("../../test-vectors/third-party/wycheproof/ecdsa_secp256r1_sha256_p1363_test.json");
+const HKDF_WP: &str = include_str!("../../test-vectors/third-party/wycheproof/hkdf_sha256_test.json");
+const HMAC_WP: &str = include_str!("../../test-vectors/third-party/wycheproof/hmac_sha256_test.json");
+const RFC4231: &str = include_str!("../../test-vectors/third-party/rfc/rfc4231_hmac_sha256.json");
+const RFC5869: &str = include_str!("../../test-vectors/third-party/rfc/rfc5869_hkdf_sha256.json");
+const RFC9180: &str = include_str!("../../test-vectors/third-party/hpke/rfc9180_p256_sha256_aesgcm.json");
 
 // ---------------------------------------------------------------------------
 // Helpers

@@ -78,7 +78,7 @@ pub struct Rule {
 }
 
 fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/PROTOCOL.md")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("PROTOCOL.md")
 }
 
 /// The section number of a heading line (`## 5. QR codes` → `5`, `### 5.1 Guest` → `5.1`), if it has one.

@@ -1,10 +1,15 @@
 //! Test vectors: regenerates every file under `test-vectors/v1/` with the
-//! deterministic generator and fails on any difference; every generated case
-//! must also pass the one vector runner (`luca-conformance`, the runner of
-//! `luca vectors verify`).
+//! deterministic generator and fails on any difference.
+//!
+//! That every committed case passes the one vector runner (`luca-conformance`,
+//! the runner of `luca vectors verify`) is `luca-conformance`'s own test
+//! (`luca-conformance/tests/vectors.rs`): together the two show that the runner
+//! agrees with every generated case, without a dev-dependency from this crate on
+//! a crate that depends on it (which `cargo publish` cannot order).
 //!
 //! Regenerate after an intended change with
-//! `LUCA_REGENERATE_VECTORS=1 cargo test -p luca-protocol --test vectors`.
+//! `LUCA_REGENERATE_VECTORS=1 cargo test -p luca-protocol --test vectors`, then
+//! run `cargo test -p luca-conformance`.
 
 #![allow(
     clippy::unwrap_used,
@@ -70,7 +75,7 @@ fn topics() -> Vec<common::Topic> {
 
 #[test]
 fn vectors_match_committed_files() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/v1");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-vectors/v1");
     let regenerate = std::env::var_os("LUCA_REGENERATE_VECTORS").is_some();
     let mut checked = 0usize;
     let mut cases = 0usize;
@@ -78,15 +83,6 @@ fn vectors_match_committed_files() {
         let path = dir.join(format!("{}.json", topic.name));
         let fresh = topic.to_json();
         assert!(!topic.cases.is_empty(), "{}: no cases", topic.name);
-        // The runner of `luca vectors verify` (luca-conformance) agrees with every generated case.
-        let run = luca_conformance::verify_text(topic.name, &fresh);
-        let failed: Vec<String> = run
-            .cases
-            .iter()
-            .filter(|c| !c.passed())
-            .map(|c| format!("{}: expect {}, runner got {} {:?}", c.name, c.expect, c.got, c.mismatches))
-            .collect();
-        assert!(failed.is_empty() && run.error.is_none(), "{}: {failed:#?} {:?}", topic.name, run.error);
         cases += topic.cases.len();
         if regenerate {
             std::fs::create_dir_all(&dir).unwrap();

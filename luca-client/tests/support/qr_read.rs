@@ -1,0 +1,1 @@
+../../../luca-protocol/tests/support/qr_read.rs
