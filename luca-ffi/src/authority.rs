@@ -16,6 +16,7 @@ use crate::verified::RegistrarCertificate;
 
 /// What the registrar sends to the trust anchor's operator to be certified.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct RegistrarRequest {
     /// The registrar's id (16 bytes).
     pub registrar_id: Vec<u8>,

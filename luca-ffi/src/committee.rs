@@ -70,6 +70,7 @@ impl core::fmt::Debug for CommitteeDkg {
 
 /// A dealing set aside by [`CommitteeDkg::receive`]: its dealer counts as having dealt nothing.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct RejectedDealing {
     /// Its position in the dealings given.
     pub index: u64,
@@ -79,6 +80,7 @@ pub struct RejectedDealing {
 
 /// The result of [`CommitteeDkg::receive`].
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct DkgComplaints {
     /// This member's complaints (encoded), to send to every member; empty when every dealer was honest.
     pub complaints: Vec<Vec<u8>>,
@@ -88,6 +90,7 @@ pub struct DkgComplaints {
 
 /// A dealer the DKG disqualified.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct DisqualifiedDealer {
     /// The dealer's member index.
     pub dealer: u16,
@@ -99,6 +102,7 @@ pub struct DisqualifiedDealer {
 
 /// The result of [`CommitteeDkg::finish`]: this office's share of the daily key is stored.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CommitteeKeyInstalled {
     /// The daily key id.
     pub daily_key_id: u16,
@@ -114,6 +118,7 @@ pub struct CommitteeKeyInstalled {
 
 /// One member's signature on a committee key announcement.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CommitteeSignature {
     /// The member's index.
     pub member: u16,
@@ -122,7 +127,8 @@ pub struct CommitteeSignature {
 }
 
 /// The result of [`HealthOffice::sign_committee_key`].
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CommitteeKeySigning {
     /// The unsigned announcement this member signed.
     pub draft: Arc<CommitteeKeyDraft>,
@@ -166,6 +172,7 @@ impl CommitteeKeyDraft {
 
 /// What a committee member's [`PartialDecryptionPolicy`] sees of a verified request.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct PartialDecryptionRequestInfo {
     /// The requesting (tracing) office's id (16 bytes); its certificate and signature are verified.
     pub requester: Vec<u8>,
@@ -443,6 +450,7 @@ impl core::fmt::Debug for ThresholdOpening {
 
 /// One partial-decryption request of a [`PendingOpening`].
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct PartialRequest {
     /// The daily key it is for: give it to [`PendingOpening::accept`] with each answer.
     pub daily_key_id: u16,
@@ -542,7 +550,8 @@ impl core::fmt::Debug for PendingOpening {
 }
 
 /// A history share of a threshold opening: opened, or why not.
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct OpenedHistoryResult {
     /// The opened history, if it opened.
     pub history: Option<Arc<OpenedHistory>>,
@@ -551,7 +560,8 @@ pub struct OpenedHistoryResult {
 }
 
 /// The result of [`PendingOpening::finish`].
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ThresholdOpened {
     /// The consent responses, in the order added, as [`HealthOffice::open_consent_response`] gives
     /// them: a guest QR whose daily key did not get `t` valid partials is `unreadable` (`too_few`).

@@ -52,7 +52,8 @@ impl Guest {
 }
 
 /// The result of [`register_guest`].
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct GuestRegistration {
     /// The new guest (keep it: it holds the secrets).
     pub guest: Arc<Guest>,
@@ -81,6 +82,7 @@ pub fn register_guest(
 
 /// A check-in QR code for one minute, to show to a scanner.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CheckInCode {
     /// The Base32 text to render as a QR code (175 characters, version 7 at EC level M).
     pub text: String,
@@ -94,6 +96,7 @@ pub struct CheckInCode {
 
 /// A self check-in or private-meeting check-in: what to upload to the server.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct SelfCheckIn {
     /// The venue or private meeting (16 bytes).
     pub venue_id: Vec<u8>,
@@ -109,6 +112,7 @@ pub struct SelfCheckIn {
 
 /// One check-in the guest remembers.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CheckInEntry {
     /// The trace id (16 bytes).
     pub trace_id: Vec<u8>,
@@ -130,6 +134,7 @@ impl CheckInEntry {
 
 /// What a health office's notification list says about one of the guest's check-ins.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct NotificationMatch {
     /// The health office that published the list (16 bytes).
     pub office_id: Vec<u8>,

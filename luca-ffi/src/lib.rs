@@ -24,6 +24,9 @@
 //! - **Public data crosses by value** as records of `Vec<u8>` (ids 16 bytes,
 //!   public keys 65 bytes uncompressed SEC1, messages as encoded), `String`
 //!   and integers. Time is `u64` Unix seconds, check-in minutes `u32` Unix minutes.
+//!   Every record exports its `Debug` (`#[uniffi::export(Debug)]`): Python `repr`, Kotlin
+//!   `toString`, Swift `debugDescription` show its fields, except that records of personal data
+//!   ([`ContactFields`], [`Contact`], [`MeetingGuest`]) print as `<redacted>`.
 //! - **Errors** are one flat [`LucaError`]: the variant names the concern, the
 //!   message is `"<kind>: <text>"` with the role crate's stable `kind()` first.
 //!   One vocabulary: where the error is about the input (it does not decode, does not verify, a

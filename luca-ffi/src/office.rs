@@ -20,6 +20,7 @@ use crate::verified::{DailyKeyAnnouncement, HealthOfficeCertificate};
 
 /// What a health office sends to the trust anchor's operator to be certified.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CertificateRequest {
     /// The office's id (16 bytes).
     pub office_id: Vec<u8>,
@@ -44,6 +45,7 @@ impl CertificateRequest {
 
 /// A private key sealed to one other health office.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct KeyShare {
     /// The receiving office (16 bytes).
     pub recipient: Vec<u8>,
@@ -52,7 +54,8 @@ pub struct KeyShare {
 }
 
 /// A new daily key: its signed announcement (publish it) and its shares (deliver each to its recipient).
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct DailyKeyRotation {
     /// The verified announcement.
     pub announcement: Arc<DailyKeyAnnouncement>,
@@ -62,6 +65,7 @@ pub struct DailyKeyRotation {
 
 /// The result of [`HealthOffice::import_key_share`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ImportedKey {
     /// Daily or badge key.
     pub purpose: KeyPurpose,
@@ -73,6 +77,7 @@ pub struct ImportedKey {
 
 /// How many private keys [`HealthOffice::purge`] erased.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct PurgeReport {
     /// Daily private keys erased.
     pub daily_keys_erased: u64,
@@ -82,6 +87,7 @@ pub struct PurgeReport {
 
 /// A warning to publish in a notification list.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Warning {
     /// The contact's trace id (16 bytes).
     pub trace_id: Vec<u8>,
@@ -91,6 +97,7 @@ pub struct Warning {
 
 /// A check-in of a consent response that did not open.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct UnreadableCheckIn {
     /// Its trace id (16 bytes).
     pub trace_id: Vec<u8>,
@@ -103,7 +110,8 @@ pub struct UnreadableCheckIn {
 }
 
 /// A venue's consent response, opened.
-#[derive(uniffi::Record)]
+#[derive(Debug, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct OpenedConsent {
     /// The consenting venue (16 bytes).
     pub venue_id: Vec<u8>,
@@ -138,6 +146,7 @@ impl OpenedConsent {
 /// A traced contact: decrypted, verified contact data and where and when it checked in. Every
 /// text field is attacker-controlled: export with [`contacts_to_csv`] / [`contacts_to_json`].
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Contact {
     /// The guest's user id (16 bytes).
     pub user_id: Vec<u8>,
@@ -421,6 +430,7 @@ impl HealthOffice {
 
 /// A check-in among the server's records whose trace id belongs to a traced history.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct HistoryMatch {
     /// The check-in minute (Unix minutes).
     pub minute: u32,

@@ -20,6 +20,7 @@ use crate::error::LucaError;
 /// A guest's contact data (personal data: the app's to protect). The protocol's field rules apply:
 /// first name, last name and phone are required; no control or bidi characters; limited lengths.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ContactFields {
     /// First name(s).
     pub first_name: String,
@@ -75,6 +76,7 @@ impl ContactFields {
 
 /// A validity period `[not_before, not_after)`, Unix seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct Validity {
     /// First second of validity.
     pub not_before: u64,
@@ -95,6 +97,7 @@ impl Validity {
 /// The time window `[start, end)` of a tracing request, Unix seconds (at most 7 days). (The
 /// protocol's `from` and `to`, renamed: `from` is a Python keyword.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct TracingWindow {
     /// First second of the window.
     pub start: u64,
@@ -184,6 +187,7 @@ impl KeyPurpose {
 /// A check-in record as the server stores it, with its additional data (table number or guest name,
 /// sealed to the venue key), if any.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct StoredCheckIn {
     /// The encoded check-in record.
     pub record: Vec<u8>,

@@ -13,6 +13,7 @@ use crate::verified::{CommitteeKeyAnnouncement, DailyKeyAnnouncement, HealthOffi
 
 /// What the venue owner sends to the registrar to be registered.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct VenueRegistrationRequest {
     /// The venue id (16 bytes).
     pub venue_id: Vec<u8>,
@@ -32,6 +33,7 @@ pub struct Venue {
 
 /// One stored check-in the venue could not open while answering a tracing request.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct RecordFailure {
     /// Its index in the records given.
     pub index: u64,
@@ -54,6 +56,7 @@ impl RecordFailure {
 /// A venue's answer to a tracing request: the consent responses to upload for the health office,
 /// and what was left out.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ConsentAnswer {
     /// The consent responses (one, or several if the records do not fit in one).
     pub responses: Vec<Vec<u8>>,
@@ -221,6 +224,7 @@ impl Venue {
 
 /// A scanner's result: the check-in record to send to the server, and what it is about.
 #[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ScanResult {
     /// The sealed check-in record.
     pub record: Vec<u8>,
@@ -329,6 +333,7 @@ impl Scanner {
 
 /// A guest of a private meeting, as the host reads it.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct MeetingGuest {
     /// The check-in's trace id (16 bytes).
     pub trace_id: Vec<u8>,

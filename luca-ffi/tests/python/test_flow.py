@@ -169,6 +169,11 @@ def step_scanner_check_in():
     scan = t.scanner.scan(code.text, T0 + 4)
     assert scan.trace_id == code.trace_id and scan.minute == code.minute
     assert scan.source == ffi.CheckInSource.GUEST
+    # Records repr with their fields (Rust's Debug, exported); personal data only redacted.
+    r = repr(scan)
+    assert r.startswith("ScanResult { record: [") and r.endswith(f"minute: {scan.minute}, source: Guest }}"), r
+    assert f"trace_id: {list(scan.trace_id)}, " in r, r
+    assert repr(ERIKA) == "ContactFields(<redacted>)" and "Erika" not in repr(ERIKA)
     t.records.append(ffi.StoredCheckIn(record=scan.record, additional_data=None))
     t.erika_code = code
     t.erika_checkout = t.erika.checkout(code.minute, T0 + HOUR)
