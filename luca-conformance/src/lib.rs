@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 mod case;
+mod legacy;
 mod topics;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,9 @@ pub const MAX_FILE_LEN: u64 = 64 * 1024 * 1024;
 
 /// The topics (file names without `.json`) the runner checks, in the order of `docs/PROTOCOL.md`.
 pub const TOPICS: &[&str] = topics::NAMES;
+
+/// The legacy topics (`test-vectors/legacy/`: the original luca system's formats, through `luca-legacy`).
+pub const LEGACY_TOPICS: &[&str] = legacy::NAMES;
 
 /// The result of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,7 +40,7 @@ use serde_json::{Value, json};
 
 use crate::case::{Case, CaseError, Step, nested_hex, nested_u64};
 
-type Checker = fn(&mut Case<'_>) -> Step;
+pub(crate) type Checker = fn(&mut Case<'_>) -> Step;
 
 /// Topic names, in the order of docs/PROTOCOL.md.
 pub(crate) const NAMES: &[&str] = &[
@@ -66,6 +66,9 @@ pub(crate) const NAMES: &[&str] = &[
 ];
 
 pub(crate) fn checker(topic: &str) -> Option<Checker> {
+    if let Some(c) = crate::legacy::checker(topic) {
+        return Some(c);
+    }
     Some(match topic {
         "derivations" => derivations,
         "guest_qr" => guest_qr,

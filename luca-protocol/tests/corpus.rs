@@ -131,10 +131,15 @@ fn every_target_has_a_fuzz_target_file() {
 // ------------------------------------------------------------------ seed corpus generation
 
 /// Fields of the vector files read as text (UTF-8 bytes) rather than hex.
-const TEXT_FIELDS: &[&str] = &["qr_text", "url", "input", "tan", "tan_compact", "serial_printed"];
+const TEXT_FIELDS: &[&str] = &["qr_text", "url", "input", "tan", "tan_compact", "serial_printed", "text", "serial"];
 
 /// Where each decoder target's seeds come from: (vector file, field) pairs.
 const SOURCES: &[(&str, &[(&str, &str)])] = &[
+    // The legacy targets' seeds come from test-vectors/legacy (`../legacy/<file>` from test-vectors/v1).
+    ("legacy_code_bytes", &[("../legacy/legacy_guest_qr", "bytes")]),
+    ("legacy_scanned_text", &[("../legacy/legacy_guest_qr", "text"), ("../legacy/legacy_badge_qr", "text")]),
+    ("legacy_inner_record", &[("../legacy/legacy_inner_record", "record")]),
+    ("legacy_badge_serial", &[("../legacy/legacy_badge_serial", "serial")]),
     (
         "guest_qr_bytes",
         &[("guest_qr", "qr_bytes"), ("guest_qr", "body"), ("derivations", "body"), ("checkin_record", "guest_qr_body")],

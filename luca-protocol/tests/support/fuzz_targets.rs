@@ -86,6 +86,11 @@ pub const TARGETS: &[(&str, Target)] = &[
     // Typed codes.
     ("tan", tan),
     ("badge_serial", badge_serial),
+    // The original luca system's formats (luca-legacy, read-only).
+    ("legacy_code_bytes", legacy_code_bytes),
+    ("legacy_scanned_text", legacy_scanned_text),
+    ("legacy_inner_record", legacy_inner_record),
+    ("legacy_badge_serial", legacy_badge_serial),
     // Round trips.
     ("roundtrip_qr", roundtrip_qr),
     ("roundtrip_signed", roundtrip_signed),
@@ -717,4 +722,38 @@ fn rt_badge_serial(t: &str) -> bool {
     assert!(again == s, "badge serial: round trip");
     assert_eq!(*again.to_printed(), *printed, "badge serial: printed form is not canonical");
     true
+}
+
+// ------------------------------------------------------------------ legacy formats (luca-legacy)
+
+fn legacy_outcome<T: Debug>(r: &Result<T, luca_legacy::DecodeError>) -> Outcome {
+    outcome(r, luca_legacy::DecodeError::kind)
+}
+
+/// `LegacyCode::from_bytes` (v3/v4 guest and badge QR bytes), and the badge QR's derivations when it decodes.
+pub fn legacy_code_bytes(data: &[u8]) -> Outcome {
+    let r = luca_legacy::LegacyCode::from_bytes(data);
+    if let Ok(luca_legacy::LegacyCode::Badge(b)) = &r {
+        black_box(b.tracing_secrets());
+        black_box(b.verify_attestation(&[0u8; 65]).is_err());
+    }
+    legacy_outcome(&r)
+}
+
+/// `ScannedLegacyCode::from_text` (Base32 and Z85, with the keyboard fix).
+pub fn legacy_scanned_text(data: &[u8]) -> Outcome {
+    let Some(t) = text(data) else { return Outcome::Rejected };
+    black_box(luca_legacy::looks_legacy(t));
+    legacy_outcome(&luca_legacy::ScannedLegacyCode::from_text(t))
+}
+
+/// `LegacyInnerRecord::from_bytes` (75 bytes).
+pub fn legacy_inner_record(data: &[u8]) -> Outcome {
+    legacy_outcome(&luca_legacy::LegacyInnerRecord::from_bytes(data))
+}
+
+/// `LegacyBadgeSerial::parse` (not `secrets`: the v4 derivation is Argon2id with 32 MiB, too slow to fuzz).
+pub fn legacy_badge_serial(data: &[u8]) -> Outcome {
+    let Some(t) = text(data) else { return Outcome::Rejected };
+    outcome(&luca_legacy::LegacyBadgeSerial::parse(t), luca_legacy::SerialError::kind)
 }
