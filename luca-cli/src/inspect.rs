@@ -30,13 +30,16 @@ pub(crate) struct Args {
     /// The time of the checks, in Unix seconds (default: now).
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<u64>,
+    /// Legacy badge QR: the original operator's badge attestation public key (65-byte SEC1, raw or hex):
+    /// verifies the badge's attestation.
+    #[arg(long, value_name = "FILE")]
+    attestation_key: Option<String>,
 }
 
 /// The kinds of scanned text `inspect` recognises.
 ///
-/// The legacy luca formats (v3/v4 guest and badge QR, `luca-legacy`) are added as further variants: a
-/// variant each, a rule in [`detect`] (before the v1 Base32 rule, since legacy Base32 codes have their
-/// own lengths and version bytes), and an arm in [`run`].
+/// The legacy luca formats (v3/v4 guest and badge QR of the original system, crate `luca-legacy`) have a
+/// variant each; [`detect`] tries them after the v1 type bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     /// Guest check-in QR (docs/PROTOCOL.md §5.1).
@@ -49,6 +52,10 @@ pub(crate) enum Kind {
     VenueQr,
     /// TAN (§6).
     Tan,
+    /// The original system's v3/v4 guest check-in QR (luca-legacy).
+    LegacyGuestQr,
+    /// The original system's v3/v4 static badge QR (luca-legacy).
+    LegacyBadgeQr,
 }
 
 impl Kind {
@@ -60,10 +67,13 @@ impl Kind {
             Self::ScannedQr => "scanned_qr",
             Self::VenueQr => "venue_qr",
             Self::Tan => "tan",
+            Self::LegacyGuestQr => "legacy_guest_qr",
+            Self::LegacyBadgeQr => "legacy_badge_qr",
         }
     }
 
-    /// The section of docs/PROTOCOL.md that decodes (and rejects) this kind.
+    /// The section of docs/PROTOCOL.md that decodes (and rejects) this kind; for a legacy kind, the module
+    /// of luca-legacy (the original formats are not part of PROTOCOL.md).
     fn section(self) -> &'static str {
         match self {
             Self::GuestQr => "§5.1 (Guest check-in QR: Decoding)",
@@ -71,13 +81,26 @@ impl Kind {
             Self::ScannedQr => "§5.2 (Scanned-text dispatch)",
             Self::VenueQr => "§5.3 (Venue QR: Decoding)",
             Self::Tan => "§6 (TAN: Parsing)",
+            Self::LegacyGuestQr => LEGACY_GUEST_SECTION,
+            Self::LegacyBadgeQr => LEGACY_BADGE_SECTION,
         }
     }
 }
 
+/// Where a legacy guest code is decoded (instead of a PROTOCOL.md section).
+const LEGACY_GUEST_SECTION: &str = "luca-legacy guest_qr (the original system's v3/v4 format)";
+/// Where a legacy badge code is decoded.
+const LEGACY_BADGE_SECTION: &str = "luca-legacy badge_qr (the original system's v3/v4 format)";
+
+/// `docs/PROTOCOL.md §…`, or the luca-legacy module for a legacy kind.
+fn reference(section: &str) -> String {
+    if section.starts_with("luca-legacy") { section.to_owned() } else { format!("docs/PROTOCOL.md {section}") }
+}
+
 /// Which kind a scanned text is, from its shape alone (no decoding rule of the protocol is applied here):
 /// a URL is a venue QR; a text of at most 20 characters a TAN (12 symbols, hyphens and spaces allowed);
-/// anything else a Base32 QR text, dispatched on its first byte as a scanner does.
+/// anything else a Base32 QR text, dispatched on its first byte as a scanner does; a text whose Base32 or
+/// Z85 reading starts with an original version byte (0x03, 0x04) at a legacy length is a legacy code.
 pub(crate) fn detect(text: &str) -> Kind {
     let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
@@ -89,8 +112,20 @@ pub(crate) fn detect(text: &str) -> Kind {
     match luca_protocol::qr::base32::decode(text).ok().and_then(|b| b.first().copied()) {
         Some(GUEST_QR_TYPE_V1) => Kind::GuestQr,
         Some(BADGE_QR_TYPE_V1) => Kind::BadgeQr,
+        _ if luca_legacy::looks_legacy(text) => legacy_kind(text),
         _ => Kind::ScannedQr,
     }
+}
+
+/// A legacy code's kind: a badge if the first reading with a legacy version byte has the badge device type.
+fn legacy_kind(text: &str) -> Kind {
+    let badge = luca_legacy::text::candidates(text).ok().and_then(|readings| {
+        readings
+            .into_iter()
+            .find(|r| matches!(r.bytes.first(), Some(0x03 | 0x04)))
+            .map(|r| r.bytes.get(1) == Some(&luca_legacy::guest_qr::DEVICE_TYPE_BADGE))
+    });
+    if badge == Some(true) { Kind::LegacyBadgeQr } else { Kind::LegacyGuestQr }
 }
 
 /// The trust anchor and registrar certificate given on the command line, read (not yet verified).
@@ -161,6 +196,10 @@ pub(crate) fn run(args: &Args, out: &Printer) -> Outcome {
         Kind::GuestQr | Kind::BadgeQr | Kind::ScannedQr => scanned(&text, &keys, now, &mut r),
         Kind::VenueQr => venue(&text, &keys, now, &mut r),
         Kind::Tan => tan(&text, &mut r),
+        Kind::LegacyGuestQr | Kind::LegacyBadgeQr => {
+            let key = args.attestation_key.as_deref().map(|p| input::read_key(p, 65)).transpose()?;
+            legacy(&text, key.as_deref().map(|k| k.as_slice()), &mut r);
+        }
     }
     report(&source, &r, out)
 }
@@ -181,9 +220,10 @@ fn report(source: &str, r: &Report, out: &Printer) -> Outcome {
     }
     if let Some((kind, section)) = &r.rejected {
         crate::output::set(&mut doc, "error", json!({"kind": kind, "section": section}));
-        human.push_str(&format!("rejected: {kind} (docs/PROTOCOL.md {section})\n"));
+        let reference = reference(section);
+        human.push_str(&format!("rejected: {kind} ({reference})\n"));
         out.emit(&human, &doc);
-        return Err(Failure::Check(format!("{source}: rejected: {kind} (docs/PROTOCOL.md {section})")));
+        return Err(Failure::Check(format!("{source}: rejected: {kind} ({reference})")));
     }
     human.push_str("result: ok\n");
     out.emit(&human, &doc);
@@ -309,6 +349,79 @@ fn tan(text: &str, r: &mut Report) {
         Ok(t) => {
             r.field("tan", json!(t.to_string()));
             r.check("check_character", "ok");
+        }
+    }
+}
+
+/// A legacy code of the original system (luca-legacy): every field, the checks possible without keys.
+fn legacy(text: &str, attestation_key: Option<&[u8]>, r: &mut Report) {
+    use luca_legacy::{LegacyCode, ScannedLegacyCode};
+    let scanned = match ScannedLegacyCode::from_text(text) {
+        Ok(s) => s,
+        Err(e) => return r.reject(e.kind(), r.kind.section()),
+    };
+    r.field("encoding", json!(scanned.encoding.name()));
+    r.field("keyboard_swapped", json!(scanned.keyboard_swapped));
+    r.check(scanned.encoding.name(), "ok");
+    match &scanned.code {
+        LegacyCode::Guest(qr) => {
+            r.kind = Kind::LegacyGuestQr;
+            r.field("version", json!(qr.version().byte()));
+            r.field("device_type", json!(qr.device_type().name()));
+            r.field("entry_policy", json!(qr.entry_policy()));
+            r.field("key_id", json!(qr.key_id()));
+            r.field("timestamp", json!(qr.timestamp()));
+            r.field("trace_id", hexv(qr.trace_id()));
+            r.field("enc_data", hexv(qr.enc_data()));
+            r.field("ephemeral_public_key", hexv(qr.ephemeral_public_key()));
+            r.field("verification_tag", hexv(qr.verification_tag()));
+            r.field("checksum", hexv(qr.checksum()));
+            r.field("bytes", hexv(qr.as_bytes()));
+            r.check("length", "ok");
+            r.check("checksum", "ok");
+            r.check("ephemeral_key_on_curve", "ok");
+            r.check("inner_layer", "not opened (needs the daily private key: luca open legacy-guest-qr)");
+        }
+        LegacyCode::Badge(qr) => {
+            r.kind = Kind::LegacyBadgeQr;
+            let derived = qr.tracing_secrets();
+            r.field("version", json!(qr.version().byte()));
+            r.field("key_id", json!(qr.key_id()));
+            r.field("tracing_seed", hexv(qr.tracing_seed().expose_secret()));
+            r.field("user_id", hexv(derived.user_id.as_bytes()));
+            r.field("enc_ref", hexv(qr.enc_ref()));
+            r.field("ephemeral_public_key", hexv(qr.ephemeral_public_key()));
+            r.field(
+                "attestation",
+                match qr.attestation() {
+                    luca_legacy::BadgeAttestation::Der(s) => json!({"der": hex::encode(s)}),
+                    luca_legacy::BadgeAttestation::P1363(s) => json!({"p1363": hex::encode(s)}),
+                },
+            );
+            r.field("bytes", hexv(qr.as_bytes()));
+            r.check("length", "ok");
+            r.check("checksum", "ok");
+            r.check("ephemeral_key_on_curve", "ok");
+            match attestation_key.map(|k| qr.verify_attestation(k)) {
+                None => r.check("attestation", "not checked (needs --attestation-key)"),
+                Some(Err(e)) => {
+                    r.check("attestation", e.kind());
+                    r.reject(e.kind(), LEGACY_BADGE_SECTION);
+                }
+                Some(Ok(Err(e))) => {
+                    r.check("attestation", e.kind());
+                    r.reject(e.kind(), LEGACY_BADGE_SECTION);
+                }
+                Some(Ok(Ok(form))) => r.check(
+                    "attestation",
+                    match form {
+                        luca_legacy::AttestationForm::V3 => "ok (v3: over enc_ref)",
+                        luca_legacy::AttestationForm::V3b => "ok (v3b: over SHA256(enc_ref || ephemeral key))",
+                        luca_legacy::AttestationForm::V4 => "ok (v4: over user_id || enc_ref)",
+                    },
+                ),
+            }
+            r.check("reference", "not opened (needs the badge private key: luca open legacy-badge-qr)");
         }
     }
 }

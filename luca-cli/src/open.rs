@@ -32,6 +32,17 @@ pub(crate) enum What {
     AdditionalData,
     /// Contact data, with the guest's data secret (16 bytes) as the key and --user-id.
     ContactData,
+    /// The original system's v3/v4 guest QR (Base32 or Z85 text, or its bytes), with the daily private key.
+    LegacyGuestQr,
+    /// The original system's 75-byte inner check-in record: an app record with the daily private key and
+    /// --timestamp (the check-in's minute, for the verification tag), a badge record with --badge.
+    LegacyInnerRecord,
+    /// The original system's v3/v4 badge QR (Z85 text, or its bytes), with the badge private key.
+    LegacyBadgeQr,
+    /// The original system's encrypted contact data, as its server stored it: a JSON object with base64
+    /// `data`, `iv`, `mac` (and optionally `signature` and `publicKey`, checked first), with the data secret
+    /// (16 bytes) as the key; --badge for a badge's contact data.
+    LegacyContactData,
 }
 
 /// Arguments of `luca open`.
@@ -50,9 +61,13 @@ pub(crate) struct Args {
     /// contact-data: the user id the data must belong to (32 hex digits).
     #[arg(long, value_name = "HEX")]
     user_id: Option<String>,
-    /// inner-record: the key is a badge private key (default: a daily private key for a guest QR body).
+    /// inner-record, legacy-inner-record: the key is a badge private key (default: a daily private key);
+    /// legacy-contact-data: the contact data is a badge's.
     #[arg(long)]
     badge: bool,
+    /// legacy-inner-record: the check-in's timestamp (Unix seconds, its minute) that the tag binds.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    timestamp: Option<u32>,
 }
 
 fn h(b: impl AsRef<[u8]>) -> Value {
@@ -70,7 +85,7 @@ pub(crate) fn run(args: &Args, out: &Printer) -> Outcome {
         return Err(Failure::Usage("the key and the input cannot both come from standard input".to_owned()));
     }
     let source = input::display_name(&in_path);
-    let key_len = if args.what == What::ContactData { 16 } else { 32 };
+    let key_len = if matches!(args.what, What::ContactData | What::LegacyContactData) { 16 } else { 32 };
     let key = input::read_key(&args.key, key_len)?;
     let raw = input::read_bytes(&in_path, input::MAX_INPUT_LEN)?;
     if raw.is_empty() {
@@ -170,6 +185,9 @@ pub(crate) fn run(args: &Args, out: &Printer) -> Outcome {
                     "street": f.street, "house_number": f.house_number, "postcode": f.postcode, "city": f.city}),
             );
         }
+        What::LegacyGuestQr | What::LegacyInnerRecord | What::LegacyBadgeQr | What::LegacyContactData => {
+            what_name = legacy(args, &key, &raw, &source, &mut m)?;
+        }
     }
     let doc = json!({"input": source, "type": what_name, "result": "ok", "opened": m});
     let mut human = format!("{source}: {what_name} opened\n");
@@ -204,4 +222,120 @@ fn open_inner(
     m.insert("user_id".into(), h(u.as_bytes()));
     m.insert("data_secret".into(), h(d.expose_secret()));
     Ok(())
+}
+
+/// The legacy layers (luca-legacy): opened with the original system's keys.
+fn legacy(
+    args: &Args,
+    key: &[u8],
+    raw: &[u8],
+    source: &str,
+    m: &mut Map<String, Value>,
+) -> Result<&'static str, Failure> {
+    use luca_legacy::{BadgePrivateKey, DailyPrivateKey, LegacyCode, ScannedLegacyCode};
+    let rejected = |kind: &str, what: &str, module: &str| {
+        Failure::Check(format!("{source}: {what}: {kind} (luca-legacy {module}, the original system's format)"))
+    };
+    let bad_key =
+        |_| Failure::Usage(format!("key file {}: not a valid P-256 private key", input::display_name(&args.key)));
+    let text = String::from_utf8_lossy(raw).trim().to_owned();
+    let code = || match ScannedLegacyCode::from_text(&text) {
+        Ok(s) => Ok(s.code),
+        Err(e) => {
+            let bytes = input::decode_bytes(source, raw, None).map(|(_, b)| b)?;
+            LegacyCode::from_bytes(&bytes).map_err(|_| rejected(e.kind(), "legacy code", "code"))
+        }
+    };
+    let secrets = |m: &mut Map<String, Value>, s: luca_legacy::CheckInSecrets| {
+        m.insert("user_id".into(), h(s.user_id.as_bytes()));
+        m.insert("user_uuid".into(), json!(s.user_id.to_uuid_string()));
+        m.insert("data_secret".into(), h(s.data_secret.expose_secret()));
+    };
+    Ok(match args.what {
+        What::LegacyGuestQr => {
+            let LegacyCode::Guest(qr) = code()? else {
+                return Err(rejected("not_a_guest_code", "legacy_guest_qr", "guest_qr"));
+            };
+            let sk = DailyPrivateKey::from_slice(key).map_err(bad_key)?;
+            let s = qr.open(&sk).map_err(|e| rejected(e.kind(), "legacy_guest_qr", "guest_qr"))?;
+            m.insert("version".into(), json!(qr.version().byte()));
+            m.insert("key_id".into(), json!(qr.key_id()));
+            m.insert("timestamp".into(), json!(qr.timestamp()));
+            m.insert("trace_id".into(), h(qr.trace_id()));
+            secrets(m, s);
+            "legacy_guest_qr"
+        }
+        What::LegacyBadgeQr => {
+            let LegacyCode::Badge(qr) = code()? else {
+                return Err(rejected("not_a_badge_code", "legacy_badge_qr", "badge_qr"));
+            };
+            let sk = BadgePrivateKey::from_slice(key).map_err(bad_key)?;
+            let s = qr.open(&sk).map_err(|e| rejected(e.kind(), "legacy_badge_qr", "badge_qr"))?;
+            m.insert("version".into(), json!(qr.version().byte()));
+            m.insert("key_id".into(), json!(qr.key_id()));
+            secrets(m, s);
+            "legacy_badge_qr"
+        }
+        What::LegacyInnerRecord => {
+            let bytes = input::decode_bytes(source, raw, None).map(|(_, b)| b)?;
+            let record = luca_legacy::LegacyInnerRecord::from_bytes(&bytes)
+                .map_err(|e| rejected(e.kind(), "legacy_inner_record", "inner_record"))?;
+            m.insert("version".into(), json!(record.version().byte()));
+            m.insert("key_id".into(), json!(record.key_id()));
+            let s = if args.badge {
+                let sk = BadgePrivateKey::from_slice(key).map_err(bad_key)?;
+                m.insert("verification_tag".into(), json!("not checked (keyed by the badge's verification key)"));
+                record.open_badge(&sk)
+            } else {
+                let ts = args.timestamp.ok_or_else(|| {
+                    Failure::Usage("legacy-inner-record needs --timestamp (or --badge for a badge record)".to_owned())
+                })?;
+                let sk = DailyPrivateKey::from_slice(key).map_err(bad_key)?;
+                record.open(&sk, ts)
+            };
+            secrets(m, s.map_err(|e| rejected(e.kind(), "legacy_inner_record", "inner_record"))?);
+            "legacy_inner_record"
+        }
+        _ => {
+            let doc: Value = serde_json::from_slice(raw)
+                .map_err(|_| Failure::Usage(format!("{source}: not a JSON object with data, iv and mac")))?;
+            let b64 = |name: &str| -> Result<Option<Vec<u8>>, Failure> {
+                match doc.get(name) {
+                    None => Ok(None),
+                    Some(v) => v
+                        .as_str()
+                        .and_then(|s| input::decode_bytes(source, s.as_bytes(), Some(input::Encoding::Base64)).ok())
+                        .map(|(_, b)| Some(b))
+                        .ok_or_else(|| Failure::Usage(format!("{source}: {name}: not base64"))),
+                }
+            };
+            let need =
+                |name: &str, v: Option<Vec<u8>>| v.ok_or_else(|| Failure::Usage(format!("{source}: no {name} member")));
+            let (ct, iv, mac) = (need("data", b64("data")?)?, need("iv", b64("iv")?)?, need("mac", b64("mac")?)?);
+            if let (Some(sig), Some(pk)) = (b64("signature")?, b64("publicKey")?) {
+                luca_legacy::verify_contact_signature(&pk, &ct, &mac, &iv, &sig)
+                    .map_err(|e| rejected(e.kind(), "legacy_contact_data", "contact_data"))?
+                    .map_err(|e| rejected(e.kind(), "legacy_contact_data", "contact_data"))?;
+                m.insert("signature".into(), json!("ok"));
+            } else {
+                m.insert("signature".into(), json!("not checked (no signature and publicKey members)"));
+            }
+            let ds = luca_legacy::DataSecret::from_slice(key).map_err(|_| {
+                Failure::Usage(format!("key file {}: not a data secret", input::display_name(&args.key)))
+            })?;
+            let owner = if args.badge { luca_legacy::ContactOwner::Badge } else { luca_legacy::ContactOwner::App };
+            let d = luca_legacy::decrypt_contact_data(owner, &ds, &iv, &ct, &mac)
+                .map_err(|e| rejected(e.kind(), "legacy_contact_data", "contact_data"))?;
+            m.insert(
+                "fields".into(),
+                json!({"v": d.version, "first_name": d.first_name, "last_name": d.last_name, "phone": d.phone,
+                    "email": d.email, "street": d.street, "house_number": d.house_number, "postcode": d.postcode,
+                    "city": d.city}),
+            );
+            if let Some(vs) = &d.verification_key {
+                m.insert("verification_key".into(), h(vs));
+            }
+            "legacy_contact_data"
+        }
+    })
 }

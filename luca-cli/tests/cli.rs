@@ -585,3 +585,157 @@ fn help_documents_the_exit_statuses() {
     let r = luca(&["open", "--help"], None);
     assert!(r.stdout.contains("Keys are never taken from the command line"));
 }
+
+// ------------------------------------------------------------------------------------------------ legacy
+
+fn legacy(topic: &str) -> Vec<Value> {
+    let p = repo().join(format!("test-vectors/legacy/{topic}.json"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    v["cases"].as_array().unwrap().clone()
+}
+
+fn legacy_case(topic: &str, name: &str) -> Value {
+    legacy(topic).into_iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{topic}/{name}"))
+}
+
+#[test]
+fn vectors_verify_passes_on_the_legacy_vectors() {
+    let n = total_cases(&repo().join("test-vectors/legacy"));
+    let r = luca(&["vectors", "verify", "test-vectors/legacy"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().last().unwrap(), format!("{n} passed, 0 failed"));
+    assert!(r.stdout.contains("legacy_published.json\n  cases    4   agreeing    4"), "{}", r.stdout);
+}
+
+#[test]
+fn inspect_agrees_with_every_legacy_code_vector() {
+    for c in legacy("legacy_guest_qr") {
+        let expect = c["expect"].as_str().unwrap();
+        if expect != "ok" && expect != "decryption_failed" {
+            continue;
+        }
+        let r = luca(&["--json", "inspect", c["text"].as_str().unwrap()], None);
+        assert_eq!(r.code, 0, "{}: {}", c["name"], r.stderr);
+        let j = r.json();
+        assert_eq!(j["kind"], "legacy_guest_qr", "{}", c["name"]);
+        let f = &j["fields"];
+        if expect == "ok" {
+            for k in [
+                "version",
+                "encoding",
+                "keyboard_swapped",
+                "device_type",
+                "entry_policy",
+                "key_id",
+                "timestamp",
+                "trace_id",
+                "bytes",
+            ] {
+                assert_eq!(f[k], c[k], "{} {k}", c["name"]);
+            }
+        }
+    }
+    let bad = legacy_case("legacy_guest_qr", "bad_checksum");
+    let r = luca(&["--json", "inspect", bad["text"].as_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    let j = r.json();
+    assert_eq!((&j["kind"], &j["error"]["kind"]), (&json!("legacy_guest_qr"), &json!("bad_checksum")));
+    assert_eq!(
+        r.stderr,
+        "luca: text: rejected: bad_checksum (luca-legacy guest_qr (the original system's v3/v4 format))\n"
+    );
+    // Badges, with the attestation key from a file.
+    let d = tmp("legacy-inspect");
+    for name in ["v4_from_serial", "v3_attestation", "v3b_attestation", "v4_other_attestation_key"] {
+        let c = legacy_case("legacy_badge_qr", name);
+        let key = write(&d, "attest.key", c["attestation_key"].as_str().unwrap());
+        let r = luca(&["--json", "inspect", c["text"].as_str().unwrap(), "--attestation-key", &key], None);
+        let j = r.json();
+        assert_eq!(j["kind"], "legacy_badge_qr", "{name}");
+        if c["expect"] == "ok" {
+            assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+            let form = c["attestation"].as_str().unwrap();
+            assert!(j["checks"]["attestation"].as_str().unwrap().starts_with(&format!("ok ({form}:")), "{name}: {j}");
+            assert_eq!((&j["fields"]["user_id"], &j["fields"]["tracing_seed"]), (&c["user_id"], &c["tracing_seed"]));
+        } else {
+            assert_eq!((r.code, &j["error"]["kind"]), (1, &json!("bad_signature")), "{name}");
+        }
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn open_legacy_layers_from_the_vectors() {
+    let d = tmp("legacy-open");
+    let opened = |args: &[&str]| {
+        let r = luca(args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r.json()["opened"].clone()
+    };
+    for c in legacy("legacy_guest_qr").into_iter().filter(|c| c["expect"] == "ok") {
+        let key = write(&d, "daily.key", c["daily_private_key"].as_str().unwrap());
+        let qr = write(&d, "qr.txt", c["text"].as_str().unwrap());
+        let o = opened(&["--json", "open", "legacy-guest-qr", &qr, "--key", &key]);
+        assert_eq!(
+            (&o["user_id"], &o["data_secret"], &o["trace_id"]),
+            (&c["user_id"], &c["data_secret"], &c["trace_id"])
+        );
+    }
+    let w = legacy_case("legacy_guest_qr", "wrong_daily_key");
+    let (key, qr) = (
+        write(&d, "wrong.key", w["daily_private_key"].as_str().unwrap()),
+        write(&d, "w.txt", w["text"].as_str().unwrap()),
+    );
+    let r = luca(&["open", "legacy-guest-qr", &qr, "--key", &key], None);
+    r.assert_clean_failure(1, "wrong daily key");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "luca: {qr}: legacy_guest_qr: decryption_failed (luca-legacy guest_qr, the original system's format)\n"
+        )
+    );
+    // Inner records: an app record with --timestamp, a badge record with --badge.
+    let c = legacy_case("legacy_inner_record", "v3_app_check_in");
+    let (key, rec) = (
+        write(&d, "d.key", c["daily_private_key"].as_str().unwrap()),
+        write(&d, "r.hex", c["record"].as_str().unwrap()),
+    );
+    let ts = c["timestamp"].to_string();
+    let o = opened(&["--json", "open", "legacy-inner-record", &rec, "--key", &key, "--timestamp", &ts]);
+    assert_eq!((&o["user_id"], &o["data_secret"]), (&c["user_id"], &c["data_secret"]));
+    luca(&["open", "legacy-inner-record", &rec, "--key", &key], None).assert_clean_failure(2, "no timestamp");
+    let c = legacy_case("legacy_inner_record", "v4_badge_check_in");
+    let (key, rec) = (
+        write(&d, "b.key", c["badge_private_key"].as_str().unwrap()),
+        write(&d, "b.hex", c["record"].as_str().unwrap()),
+    );
+    let o = opened(&["--json", "open", "legacy-inner-record", &rec, "--key", &key, "--badge"]);
+    assert_eq!((&o["user_id"], &o["data_secret"]), (&c["user_id"], &c["data_secret"]));
+    // A badge QR.
+    let c = legacy_case("legacy_badge_qr", "v4_from_serial");
+    let (key, qr) = (
+        write(&d, "bq.key", c["badge_private_key"].as_str().unwrap()),
+        write(&d, "bq.txt", c["text"].as_str().unwrap()),
+    );
+    let o = opened(&["--json", "open", "legacy-badge-qr", &qr, "--key", &key]);
+    assert_eq!((&o["user_id"], &o["data_secret"]), (&c["user_id"], &c["data_secret"]));
+    // Contact data as the original server stored it (base64 JSON), signature checked first.
+    use base64::Engine as _;
+    let b64 =
+        |field: &Value| base64::engine::general_purpose::STANDARD.encode(hex::decode(field.as_str().unwrap()).unwrap());
+    let c = legacy_case("legacy_contact_data", "app_v3");
+    let stored = json!({"data": b64(&c["ciphertext"]), "iv": b64(&c["iv"]), "mac": b64(&c["mac"]),
+        "signature": b64(&c["signature"]), "publicKey": b64(&c["guest_public_key"])});
+    let (key, data) =
+        (write(&d, "ds.key", c["data_secret"].as_str().unwrap()), write(&d, "cd.json", &stored.to_string()));
+    let o = opened(&["--json", "open", "legacy-contact-data", &data, "--key", &key]);
+    assert_eq!(o["signature"], "ok");
+    assert_eq!((&o["fields"]["first_name"], &o["fields"]["city"]), (&json!("Erika"), &json!("Köln")));
+    let mut forged = stored.clone();
+    forged["signature"] = json!(b64(&legacy_case("legacy_contact_data", "bad_signature")["signature"]));
+    let data = write(&d, "forged.json", &forged.to_string());
+    let r = luca(&["open", "legacy-contact-data", &data, "--key", &key], None);
+    r.assert_clean_failure(1, "forged signature");
+    assert!(!r.stderr.contains("Erika"), "{}", r.stderr);
+    std::fs::remove_dir_all(&d).unwrap();
+}
