@@ -56,6 +56,8 @@ pub(crate) enum Kind {
     LegacyGuestQr,
     /// The original system's v3/v4 static badge QR (luca-legacy).
     LegacyBadgeQr,
+    /// The original system's printed venue or private-meeting URL (luca-legacy).
+    LegacyVenueQr,
 }
 
 impl Kind {
@@ -69,6 +71,7 @@ impl Kind {
             Self::Tan => "tan",
             Self::LegacyGuestQr => "legacy_guest_qr",
             Self::LegacyBadgeQr => "legacy_badge_qr",
+            Self::LegacyVenueQr => "legacy_venue_qr",
         }
     }
 
@@ -83,6 +86,7 @@ impl Kind {
             Self::Tan => "§6 (TAN: Parsing)",
             Self::LegacyGuestQr => LEGACY_GUEST_SECTION,
             Self::LegacyBadgeQr => LEGACY_BADGE_SECTION,
+            Self::LegacyVenueQr => "luca-legacy venue_qr (the original system's venue URL)",
         }
     }
 }
@@ -104,6 +108,10 @@ fn reference(section: &str) -> String {
 pub(crate) fn detect(text: &str) -> Kind {
     let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
     if lower.starts_with("https://") || lower.starts_with("http://") {
+        // The original system's URLs have a /webapp/ path and no v1 payload.
+        if VenueQr::from_url(text).is_err() && luca_legacy::LegacyVenueQr::from_url(text).is_ok() {
+            return Kind::LegacyVenueQr;
+        }
         return Kind::VenueQr;
     }
     if text.chars().count() <= 20 {
@@ -196,6 +204,7 @@ pub(crate) fn run(args: &Args, out: &Printer) -> Outcome {
         Kind::GuestQr | Kind::BadgeQr | Kind::ScannedQr => scanned(&text, &keys, now, &mut r),
         Kind::VenueQr => venue(&text, &keys, now, &mut r),
         Kind::Tan => tan(&text, &mut r),
+        Kind::LegacyVenueQr => legacy_venue(&text, &mut r),
         Kind::LegacyGuestQr | Kind::LegacyBadgeQr => {
             let key = args.attestation_key.as_deref().map(|p| input::read_key(p, 65)).transpose()?;
             legacy(&text, key.as_deref().map(|k| k.as_slice()), &mut r);
@@ -424,4 +433,35 @@ fn legacy(text: &str, attestation_key: Option<&[u8]>, r: &mut Report) {
             r.check("reference", "not opened (needs the badge private key: luca open legacy-badge-qr)");
         }
     }
+}
+
+/// A venue or meeting URL of the original system. A meeting's names are personal data: only their presence is
+/// shown.
+fn legacy_venue(text: &str, r: &mut Report) {
+    let q = match luca_legacy::LegacyVenueQr::from_url(text) {
+        Ok(q) => q,
+        Err(e) => return r.reject(e.kind(), r.kind.section()),
+    };
+    r.field("host", json!(q.host()));
+    r.field(
+        "venue_kind",
+        json!(match q.kind() {
+            luca_legacy::LegacyVenueKind::Venue => "venue",
+            luca_legacy::LegacyVenueKind::PrivateMeeting => "private_meeting",
+        }),
+    );
+    r.field("scanner_id", json!(q.scanner_id()));
+    match q.kind() {
+        luca_legacy::LegacyVenueKind::Venue => {
+            r.field("table", json!(q.table()));
+            r.field("additional_data", json!(q.additional_data()));
+        }
+        luca_legacy::LegacyVenueKind::PrivateMeeting => {
+            let members: Vec<&String> = q.additional_data().map(|m| m.keys().collect()).unwrap_or_default();
+            r.field("host_name_members", json!(members));
+        }
+    }
+    r.field("cwa_payload", json!(q.cwa_payload()));
+    r.check("url", "ok");
+    r.check("signature", "none (the original venue QR is not signed)");
 }

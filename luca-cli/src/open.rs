@@ -43,6 +43,12 @@ pub(crate) enum What {
     /// `data`, `iv`, `mac` (and optionally `signature` and `publicKey`, checked first), with the data secret
     /// (16 bytes) as the key; --badge for a badge's contact data.
     LegacyContactData,
+    /// The original system's check-in upload (JSON: traceId, scannerId, timestamp, data, iv, mac, publicKey,
+    /// deviceType), with the venue (operator) private key: the inner record inside.
+    LegacyCheckinRecord,
+    /// The original system's additional-data upload (JSON: traceId, data, iv, mac, publicKey), with the venue
+    /// private key.
+    LegacyAdditionalData,
 }
 
 /// Arguments of `luca open`.
@@ -185,7 +191,12 @@ pub(crate) fn run(args: &Args, out: &Printer) -> Outcome {
                     "street": f.street, "house_number": f.house_number, "postcode": f.postcode, "city": f.city}),
             );
         }
-        What::LegacyGuestQr | What::LegacyInnerRecord | What::LegacyBadgeQr | What::LegacyContactData => {
+        What::LegacyGuestQr
+        | What::LegacyInnerRecord
+        | What::LegacyBadgeQr
+        | What::LegacyContactData
+        | What::LegacyCheckinRecord
+        | What::LegacyAdditionalData => {
             what_name = legacy(args, &key, &raw, &source, &mut m)?;
         }
     }
@@ -295,6 +306,33 @@ fn legacy(
             };
             secrets(m, s.map_err(|e| rejected(e.kind(), "legacy_inner_record", "inner_record"))?);
             "legacy_inner_record"
+        }
+        What::LegacyCheckinRecord => {
+            let record = luca_legacy::LegacyCheckInRecord::from_json(&text)
+                .map_err(|e| rejected(e.kind(), "legacy_checkin_record", "checkin_record"))?;
+            let sk = luca_legacy::VenuePrivateKey::from_slice(key).map_err(bad_key)?;
+            let inner = record.open(&sk).map_err(|e| rejected(e.kind(), "legacy_checkin_record", "checkin_record"))?;
+            m.insert("trace_id".into(), h(record.trace_id()));
+            m.insert("scanner_id".into(), json!(record.scanner_id()));
+            m.insert("timestamp".into(), json!(record.timestamp()));
+            m.insert("device_type".into(), json!(record.device_type()));
+            m.insert("inner_record".into(), h(inner.as_bytes()));
+            m.insert(
+                "inner".into(),
+                json!({"version": inner.version().byte(), "key_id": inner.key_id(),
+                    "ephemeral_public_key": hex::encode(inner.ephemeral_public_key()),
+                    "verification_tag": hex::encode(inner.verification_tag()), "enc_data": hex::encode(inner.enc_data())}),
+            );
+            "legacy_checkin_record"
+        }
+        What::LegacyAdditionalData => {
+            let a = luca_legacy::LegacyAdditionalData::from_json(&text)
+                .map_err(|e| rejected(e.kind(), "legacy_additional_data", "checkin_record"))?;
+            let sk = luca_legacy::VenuePrivateKey::from_slice(key).map_err(bad_key)?;
+            let plain = a.open(&sk).map_err(|e| rejected(e.kind(), "legacy_additional_data", "checkin_record"))?;
+            m.insert("trace_id".into(), h(a.trace_id()));
+            m.insert("data".into(), serde_json::from_str(&plain).unwrap_or(Value::Null));
+            "legacy_additional_data"
         }
         _ => {
             let doc: Value = serde_json::from_slice(raw)

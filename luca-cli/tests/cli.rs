@@ -737,5 +737,46 @@ fn open_legacy_layers_from_the_vectors() {
     let r = luca(&["open", "legacy-contact-data", &data, "--key", &key], None);
     r.assert_clean_failure(1, "forged signature");
     assert!(!r.stderr.contains("Erika"), "{}", r.stderr);
+    // A check-in upload: the venue key opens the outer layer; the daily key then opens the inner record.
+    let c = legacy_case("legacy_checkin_record", "android_check_in");
+    let (key, up) = (
+        write(&d, "v.key", c["venue_private_key"].as_str().unwrap()),
+        write(&d, "up.json", c["upload"].as_str().unwrap()),
+    );
+    let o = opened(&["--json", "open", "legacy-checkin-record", &up, "--key", &key]);
+    assert_eq!(
+        (&o["inner_record"], &o["scanner_id"], &o["timestamp"]),
+        (&c["inner_record"], &c["scanner_id"], &c["timestamp"])
+    );
+    let (dk, rec) = (
+        write(&d, "dd.key", c["daily_private_key"].as_str().unwrap()),
+        write(&d, "in.hex", c["inner_record"].as_str().unwrap()),
+    );
+    let ts = c["timestamp"].to_string();
+    let o = opened(&["--json", "open", "legacy-inner-record", &rec, "--key", &dk, "--timestamp", &ts]);
+    assert_eq!((&o["user_id"], &o["data_secret"]), (&c["user_id"], &c["data_secret"]));
+    let c = legacy_case("legacy_checkin_record", "additional_data_table");
+    let (key, up) = (
+        write(&d, "v2.key", c["venue_private_key"].as_str().unwrap()),
+        write(&d, "ad.json", c["additional_upload"].as_str().unwrap()),
+    );
+    assert_eq!(opened(&["--json", "open", "legacy-additional-data", &up, "--key", &key])["data"], json!({"table": 3}));
+    // Venue and meeting URLs: inspect shows the table, never a meeting host's name.
+    for c in legacy("legacy_venue_qr").into_iter().filter(|c| c["expect"] == "ok") {
+        let r = luca(&["--json", "inspect", c["url"].as_str().unwrap()], None);
+        assert_eq!(r.code, 0, "{}: {}", c["name"], r.stderr);
+        let j = r.json();
+        assert_eq!(
+            (&j["kind"], &j["fields"]["scanner_id"]),
+            (&json!("legacy_venue_qr"), &c["scanner_id"]),
+            "{}",
+            c["name"]
+        );
+        if c["kind"] == "venue" {
+            assert_eq!(j["fields"]["table"], c["table"]);
+        } else {
+            assert!(!r.stdout.contains("Erika") && !r.stdout.contains("Mustermann"), "{}", r.stdout);
+        }
+    }
     std::fs::remove_dir_all(&d).unwrap();
 }

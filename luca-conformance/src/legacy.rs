@@ -18,6 +18,8 @@ pub(crate) const NAMES: &[&str] = &[
     "legacy_badge_qr",
     "legacy_contact_data",
     "legacy_trace",
+    "legacy_checkin_record",
+    "legacy_venue_qr",
     "legacy_published",
 ];
 
@@ -29,6 +31,8 @@ pub(crate) fn checker(topic: &str) -> Option<crate::topics::Checker> {
         "legacy_badge_qr" => badge_qr,
         "legacy_contact_data" => contact_data,
         "legacy_trace" | "legacy_published" => trace,
+        "legacy_checkin_record" => checkin_record,
+        "legacy_venue_qr" => venue_qr,
         _ => return None,
     })
 }
@@ -210,5 +214,51 @@ fn trace(c: &mut Case<'_>) -> Step {
         }
     }
     let _: Option<&Value> = None;
+    Ok(())
+}
+
+fn checkin_record(c: &mut Case<'_>) -> Step {
+    let venue_key = |c: &Case<'_>| -> Step<luca_legacy::VenuePrivateKey> {
+        luca_legacy::VenuePrivateKey::from_slice(&c.hex("venue_private_key")?)
+            .map_err(|e| malformed("venue_private_key", &e))
+    };
+    if let Some(json_text) = c.opt_str("additional_upload")? {
+        let a = luca_legacy::LegacyAdditionalData::from_json(json_text).map_err(|e| kind(e.kind()))?;
+        c.expect_hex("trace_id", a.trace_id())?;
+        let plain = a.open(&venue_key(c)?).map_err(|e| kind(e.kind()))?;
+        c.expect_json("plaintext", &json!(plain.as_str()));
+        return Ok(());
+    }
+    let r = luca_legacy::LegacyCheckInRecord::from_json(c.str("upload")?).map_err(|e| kind(e.kind()))?;
+    c.expect_hex("trace_id", r.trace_id())?;
+    c.expect_json("scanner_id", &json!(r.scanner_id()));
+    c.expect_json("timestamp", &json!(r.timestamp()));
+    c.expect_json("device_type", &json!(r.device_type()));
+    if c.has("venue_private_key") {
+        let inner = r.open(&venue_key(c)?).map_err(|e| kind(e.kind()))?;
+        c.expect_hex("inner_record", inner.as_bytes())?;
+        if let Some(k) = c.opt_hex("daily_private_key")? {
+            let key = DailyPrivateKey::from_slice(&k).map_err(|e| malformed("daily_private_key", &e))?;
+            let s = inner.open(&key, r.timestamp()).map_err(|e| kind(e.kind()))?;
+            c.expect_hex("user_id", s.user_id.as_bytes())?;
+            c.expect_hex("data_secret", s.data_secret.expose_secret())?;
+        }
+    }
+    Ok(())
+}
+
+fn venue_qr(c: &mut Case<'_>) -> Step {
+    let q = luca_legacy::LegacyVenueQr::from_url(c.str("url")?).map_err(|e| kind(e.kind()))?;
+    c.expect_json("host", &json!(q.host()));
+    c.expect_json(
+        "kind",
+        &json!(match q.kind() {
+            luca_legacy::LegacyVenueKind::Venue => "venue",
+            luca_legacy::LegacyVenueKind::PrivateMeeting => "private_meeting",
+        }),
+    );
+    c.expect_json("scanner_id", &json!(q.scanner_id()));
+    c.expect_json("table", &json!(q.table()));
+    c.expect_json("cwa_payload", &json!(q.cwa_payload()));
     Ok(())
 }

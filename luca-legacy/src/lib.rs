@@ -14,7 +14,10 @@
 //! |---|---|
 //! | a scanned text (Base32 or Z85, perhaps typed on a German keyboard) | [`ScannedLegacyCode::from_text`] → [`LegacyCode`] |
 //! | a v3/v4 guest code and a daily private key | [`LegacyGuestQr::open`] → [`CheckInSecrets`] |
-//! | a 75-byte check-in record | [`LegacyInnerRecord::from_bytes`], [`LegacyInnerRecord::open`] (app), [`LegacyInnerRecord::open_badge`] |
+//! | a scanner's check-in upload (JSON) and the venue key | [`LegacyCheckInRecord::from_json`] → [`LegacyCheckInRecord::open`] → [`LegacyInnerRecord`] |
+//! | a 75-byte inner check-in record | [`LegacyInnerRecord::from_bytes`], [`LegacyInnerRecord::open`] (app), [`LegacyInnerRecord::open_badge`] |
+//! | a check-in's additional data (JSON) and the venue key | [`LegacyAdditionalData::from_json`] → [`LegacyAdditionalData::open`] |
+//! | a printed venue or private-meeting URL | [`LegacyVenueQr::from_url`] |
 //! | a badge QR | [`LegacyBadgeQr`]: [`verify_attestation`](LegacyBadgeQr::verify_attestation), [`open`](LegacyBadgeQr::open), [`tracing_secrets`](LegacyBadgeQr::tracing_secrets) |
 //! | a printed badge serial number | [`LegacyBadgeSerial::parse`] → [`LegacyBadgeSerial::secrets`] |
 //! | encrypted contact data and the data secret | [`decrypt_contact_data`] → [`LegacyContactData`]; [`verify_contact_signature`] |
@@ -43,28 +46,34 @@ mod reader;
 
 pub mod badge;
 pub mod badge_qr;
+pub mod checkin_record;
 pub mod code;
 pub mod contact_data;
+pub mod dlies;
 pub mod error;
 pub mod guest_qr;
 pub mod inner_record;
 pub mod secret;
 pub mod text;
 pub mod trace;
+pub mod venue_qr;
 
 pub use badge::{BadgeRevision, BadgeSecrets, BadgeTracingSecrets, LegacyBadgeSerial};
 pub use badge_qr::{AttestationForm, BadgeAttestation, LegacyBadgeQr};
+pub use checkin_record::{LegacyAdditionalData, LegacyCheckInRecord};
 pub use code::{LegacyCode, ScannedLegacyCode, looks_legacy};
 pub use contact_data::{ContactOwner, LegacyContactData, decrypt_contact_data, verify_contact_signature};
+pub use dlies::DliesCiphertext;
 pub use error::{ContactDataError, DecodeError, OpenError, SerialError, SignatureError};
 pub use guest_qr::{DeviceType, LegacyGuestQr, LegacyVersion};
 pub use inner_record::LegacyInnerRecord;
 pub use secret::{
     BadgeDataKey, BadgePrivateKey, BadgeSigningKey, BadgeVerificationKey, CheckInSecrets, DailyPrivateKey, DataSecret,
-    SerialEntropy, TracingSecret, TracingSeed, UserId,
+    SerialEntropy, TracingSecret, TracingSeed, UserId, VenuePrivateKey,
 };
 pub use text::TextEncoding;
 pub use trace::{hashed_trace_id_v3, hashed_trace_id_v4, trace_id};
+pub use venue_qr::{LegacyVenueKind, LegacyVenueQr};
 
 /// Raw P-256 ECDH as the original system used it (the 32-byte x-coordinate), exposed for the published
 /// ECDH vector (reference §6.2) and for auditors: `private_key` a 32-byte scalar, `public_key` 65 bytes

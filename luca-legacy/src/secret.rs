@@ -218,6 +218,12 @@ private_key!(
 );
 
 private_key!(
+    /// A venue operator's private key of the original system: opens the outer layer of check-in records
+    /// and additional data.
+    VenuePrivateKey
+);
+
+private_key!(
     /// A health office's badge private key of the original system: opens the contact-data reference of
     /// static badges.
     BadgePrivateKey

@@ -39,6 +39,9 @@ fn random_and_structured_inputs_never_panic() {
         let _ = ScannedLegacyCode::from_text(&t);
         let _ = looks_legacy(&t);
         let _ = LegacyBadgeSerial::parse(&t[..t.len().min(20)]);
+        let _ = LegacyVenueQr::from_url(&format!("https://h/webapp/{t}"));
+        let _ = LegacyCheckInRecord::from_json(&t);
+        let _ = LegacyAdditionalData::from_json(&format!("{{\"traceId\":\"{t}\"}}"));
         let ds = DataSecret::from_slice(&[1; 16]).unwrap();
         let _ = decrypt_contact_data(ContactOwner::App, &ds, &b[..b.len().min(16)], &b, &b[..b.len().min(32)]);
     }
@@ -61,6 +64,8 @@ fn oversized_inputs_are_refused_by_size_first() {
         decrypt_contact_data(ContactOwner::App, &ds, &[0; 16], &big, &[0; 32]),
         Err(ContactDataError::Decode(DecodeError::TooLong { max: 4096, got: big.len() }))
     );
+    assert_eq!(LegacyVenueQr::from_url(text), Err(DecodeError::TooLong { max: 2048, got: big.len() }));
+    assert_eq!(LegacyCheckInRecord::from_json(text), Err(DecodeError::TooLong { max: 8192, got: big.len() }));
     assert_eq!(ScannedLegacyCode::from_text(""), Err(DecodeError::Empty));
     assert_eq!(LegacyCode::from_bytes(&[]), Err(DecodeError::Empty));
 }

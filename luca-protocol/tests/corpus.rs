@@ -131,7 +131,18 @@ fn every_target_has_a_fuzz_target_file() {
 // ------------------------------------------------------------------ seed corpus generation
 
 /// Fields of the vector files read as text (UTF-8 bytes) rather than hex.
-const TEXT_FIELDS: &[&str] = &["qr_text", "url", "input", "tan", "tan_compact", "serial_printed", "text", "serial"];
+const TEXT_FIELDS: &[&str] = &[
+    "qr_text",
+    "url",
+    "input",
+    "tan",
+    "tan_compact",
+    "serial_printed",
+    "text",
+    "serial",
+    "upload",
+    "additional_upload",
+];
 
 /// Where each decoder target's seeds come from: (vector file, field) pairs.
 const SOURCES: &[(&str, &[(&str, &str)])] = &[
@@ -140,6 +151,11 @@ const SOURCES: &[(&str, &[(&str, &str)])] = &[
     ("legacy_scanned_text", &[("../legacy/legacy_guest_qr", "text"), ("../legacy/legacy_badge_qr", "text")]),
     ("legacy_inner_record", &[("../legacy/legacy_inner_record", "record")]),
     ("legacy_badge_serial", &[("../legacy/legacy_badge_serial", "serial")]),
+    (
+        "legacy_checkin_json",
+        &[("../legacy/legacy_checkin_record", "upload"), ("../legacy/legacy_checkin_record", "additional_upload")],
+    ),
+    ("legacy_venue_url", &[("../legacy/legacy_venue_qr", "url")]),
     (
         "guest_qr_bytes",
         &[("guest_qr", "qr_bytes"), ("guest_qr", "body"), ("derivations", "body"), ("checkin_record", "guest_qr_body")],

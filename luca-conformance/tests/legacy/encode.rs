@@ -224,3 +224,24 @@ pub fn contact_data(key: &[u8], data_secret: &[u8; 16], iv: &[u8; 16], json: &[u
     let mac = hmac(&sha256(&[data_secret, &[2]]), &[&ct]);
     (ct, mac)
 }
+
+/// DLIES (§1.1): ephemeral key (65 bytes), random IV, AES-128-CTR(SHA256(dh ‖ 1)[0..16]), HMAC(SHA256(dh ‖ 2)).
+pub fn dlies(rng: &mut ChaCha20Rng, recipient: &Keypair, plaintext: &[u8]) -> ([u8; 65], [u8; 16], Vec<u8>, [u8; 32]) {
+    let e = Keypair::generate(rng);
+    let dh = e.ecdh(recipient);
+    let iv: [u8; 16] = bytes(rng);
+    let mut data = plaintext.to_vec();
+    ctr128(&sha256(&[&dh, &[1]])[..16], &iv, &mut data);
+    let mac = hmac(&sha256(&[&dh, &[2]]), &[&data]);
+    (e.uncompressed(), iv, data, mac)
+}
+
+pub fn b64(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+pub fn b64url(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}

@@ -533,8 +533,167 @@ fn trace() -> Topic {
     }
 }
 
+fn checkin_record() -> Topic {
+    let mut rng = ChaCha20Rng::seed_from_u64(0x1e6a_c707);
+    let daily = Keypair::generate(&mut rng);
+    let venue = Keypair::generate(&mut rng);
+    let other = Keypair::generate(&mut rng);
+    let mut cases = Vec::new();
+    let user_id: [u8; 16] = bytes(&mut rng);
+    let data_secret: [u8; 16] = bytes(&mut rng);
+    let tracing_secret: [u8; 16] = bytes(&mut rng);
+    let (enc, epub, tag) = inner_layer(&mut rng, &daily, &user_id, &data_secret, T0);
+    let inner = [&[3u8, 7][..], &epub, &tag, &enc].concat();
+    let tid = trace_id(&tracing_secret, &user_id, T0);
+    let scanner = "4c0a37a9-1f3e-4a5b-9c2d-8e7f6a5b4c3d";
+    let record = |rng: &mut ChaCha20Rng, inner: &[u8], extra: Option<(&str, Value)>| {
+        let (pk, iv, data, mac) = dlies(rng, &venue, inner);
+        let mut j = json!({"traceId": b64(&tid), "scannerId": scanner, "timestamp": T0, "data": b64(&data),
+            "iv": b64(&iv), "mac": b64(&mac), "publicKey": b64(&pk), "deviceType": 1});
+        if let Some((k, v)) = extra {
+            j[k] = v;
+        }
+        j.to_string()
+    };
+    let keys =
+        json!({ "venue_private_key": hx(&venue.private_bytes()), "daily_private_key": hx(&daily.private_bytes()) });
+    let with = |mut fields: Value, more: Value| {
+        for (k, v) in more.as_object().unwrap() {
+            fields[k] = v.clone();
+        }
+        fields
+    };
+    let good = record(&mut rng, &inner, None);
+    cases.push(case(
+        "android_check_in",
+        "ok",
+        with(
+            keys.clone(),
+            json!({ "upload": good, "trace_id": hx(&tid), "scanner_id": scanner, "timestamp": T0, "device_type": 1,
+                "inner_record": hx(&inner), "user_id": hx(&user_id), "data_secret": hx(&data_secret) }),
+        ),
+    ));
+    cases.push(case(
+        "other_venue_key",
+        "decryption_failed",
+        json!({ "upload": good, "venue_private_key": hx(&other.private_bytes()) }),
+    ));
+    let mut tampered: Value = serde_json::from_str(&good).unwrap();
+    let mut data = base64_decode(tampered["data"].as_str().unwrap());
+    data[0] ^= 1;
+    tampered["data"] = b64(&data).into();
+    cases.push(case(
+        "data_tampered",
+        "decryption_failed",
+        json!({ "upload": tampered.to_string(), "venue_private_key": hx(&venue.private_bytes()) }),
+    ));
+    cases.push(case(
+        "unknown_member",
+        "invalid_field",
+        json!({ "upload": record(&mut rng, &inner, Some(("extra", json!(1)))) }),
+    ));
+    cases.push(case(
+        "scanner_id_not_uuid",
+        "invalid_field",
+        json!({ "upload": record(&mut rng, &inner, Some(("scannerId", json!("scanner-1")))) }),
+    ));
+    cases.push(case(
+        "device_type_9",
+        "invalid_field",
+        json!({ "upload": record(&mut rng, &inner, Some(("deviceType", json!(9)))) }),
+    ));
+    cases.push(case("data_74_bytes", "wrong_length", json!({ "upload": record(&mut rng, &inner[..74], None) })));
+    let mut no_iv: Value = serde_json::from_str(&good).unwrap();
+    no_iv.as_object_mut().unwrap().remove("iv");
+    cases.push(case("iv_missing", "invalid_field", json!({ "upload": no_iv.to_string() })));
+    cases.push(case("not_json", "invalid_field", json!({ "upload": "traceId=1" })));
+    cases.push(case("empty", "empty", json!({ "upload": "" })));
+    // Additional data: a table number, and a private meeting guest's names.
+    for (name, plain) in [
+        ("additional_data_table", r#"{"table":3}"#),
+        ("additional_data_meeting_guest", r#"{"fn":"Max","ln":"Schmidt"}"#),
+    ] {
+        let (pk, iv, data, mac) = dlies(&mut rng, &venue, plain.as_bytes());
+        let j =
+            json!({"traceId": b64(&tid), "data": b64(&data), "iv": b64(&iv), "mac": b64(&mac), "publicKey": b64(&pk)});
+        cases.push(case(
+            name,
+            "ok",
+            json!({ "additional_upload": j.to_string(), "venue_private_key": hx(&venue.private_bytes()), "trace_id": hx(&tid), "plaintext": plain }),
+        ));
+    }
+    let (pk, iv, data, mac) = dlies(&mut rng, &venue, b"not an object");
+    let j = json!({"traceId": b64(&tid), "data": b64(&data), "iv": b64(&iv), "mac": b64(&mac), "publicKey": b64(&pk)});
+    cases.push(case(
+        "additional_data_not_json",
+        "decryption_failed",
+        json!({ "additional_upload": j.to_string(), "venue_private_key": hx(&venue.private_bytes()) }),
+    ));
+    Topic {
+        name: "legacy_checkin_record",
+        description: "Original luca check-in upload and additional data (reference §4.5, §4.6, §1.1; luca-legacy checkin_record, dlies): JSON with base64 members; `data` is DLIES to the venue key (ECDH x-coordinate, AES-128-CTR with SHA256(dh ‖ 01)[0..16], HMAC-SHA256 with SHA256(dh ‖ 02)). `upload` opens with `venue_private_key` to `inner_record`, which opens with `daily_private_key` at `timestamp`; `additional_upload` opens to `plaintext`.",
+        cases,
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+
+fn venue_qr() -> Topic {
+    let scanner = "9d2e4c7a-0b1f-4e3d-8a6c-5f4e3d2c1b0a";
+    let mut cases = Vec::new();
+    let url = |path: &str, json: &str, suffix: &str| {
+        format!("https://app.luca-app.de/webapp/{path}#{}{suffix}", b64url(json.as_bytes()))
+    };
+    let ok = |name: &str, u: String, kind: &str, table: Value, cwa: Value| {
+        case(
+            name,
+            "ok",
+            json!({ "url": u, "host": "app.luca-app.de", "kind": kind, "scanner_id": scanner, "table": table, "cwa_payload": cwa }),
+        )
+    };
+    cases.push(ok("venue_table_3", url(scanner, r#"{"table":3}"#, ""), "venue", json!(3), Value::Null));
+    cases.push(ok("venue_no_table", url(scanner, "{}", ""), "venue", Value::Null, Value::Null));
+    cases.push(ok(
+        "venue_with_cwa",
+        url(scanner, r#"{"table":1}"#, "/CWA1/CAESJQgBEgpMdWNhIFRlc3Q"),
+        "venue",
+        json!(1),
+        json!("CAESJQgBEgpMdWNhIFRlc3Q"),
+    ));
+    cases.push(ok(
+        "private_meeting",
+        url(&format!("meeting/{scanner}"), r#"{"fn":"Erika","ln":"Mustermann"}"#, ""),
+        "private_meeting",
+        Value::Null,
+        Value::Null,
+    ));
+    for (name, expect, u) in [
+        ("http_scheme", "invalid_field", format!("http://app.luca-app.de/webapp/{scanner}#e30")),
+        ("other_path", "invalid_field", format!("https://app.luca-app.de/app/{scanner}#e30")),
+        ("scanner_id_short", "invalid_field", "https://app.luca-app.de/webapp/9d2e4c7a#e30".to_owned()),
+        (
+            "fragment_not_json",
+            "invalid_field",
+            format!("https://app.luca-app.de/webapp/{scanner}#{}", b64url(b"table=3")),
+        ),
+        ("fragment_not_base64", "invalid_field", format!("https://app.luca-app.de/webapp/{scanner}#***")),
+        ("meeting_with_cwa", "invalid_field", url(&format!("meeting/{scanner}"), "{}", "/CWA1/x")),
+        ("empty", "empty", String::new()),
+    ] {
+        cases.push(case(name, expect, json!({ "url": u })));
+    }
+    Topic {
+        name: "legacy_venue_qr",
+        description: "Original luca printed venue QR and private-meeting QR (reference §4.4; luca-legacy venue_qr): https://<host>/webapp/<scannerId>#<base64url(JSON)>[/CWA1/<payload>] and https://<host>/webapp/meeting/<scannerId>#<base64url({fn, ln})>.",
+        cases,
+    }
+}
+
 fn topics() -> Vec<Topic> {
-    vec![guest_qr(), inner_record(), badge_serial(), badge_qr(), contact_data(), trace()]
+    vec![guest_qr(), inner_record(), badge_serial(), badge_qr(), contact_data(), trace(), checkin_record(), venue_qr()]
 }
 
 fn dir() -> PathBuf {
@@ -592,6 +751,9 @@ fn a_changed_output_fails_its_case() {
         ("legacy_badge_qr", "data_secret"),
         ("legacy_contact_data", "contact"),
         ("legacy_trace", "output"),
+        ("legacy_checkin_record", "data_secret"),
+        ("legacy_checkin_record", "inner_record"),
+        ("legacy_venue_qr", "scanner_id"),
     ] {
         let t = topics.iter().find(|t| t.name == topic).unwrap();
         let mut doc: Value = serde_json::from_str(&t.to_json()).unwrap();

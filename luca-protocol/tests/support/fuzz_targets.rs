@@ -91,6 +91,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("legacy_scanned_text", legacy_scanned_text),
     ("legacy_inner_record", legacy_inner_record),
     ("legacy_badge_serial", legacy_badge_serial),
+    ("legacy_checkin_json", legacy_checkin_json),
+    ("legacy_venue_url", legacy_venue_url),
     // Round trips.
     ("roundtrip_qr", roundtrip_qr),
     ("roundtrip_signed", roundtrip_signed),
@@ -756,4 +758,23 @@ pub fn legacy_inner_record(data: &[u8]) -> Outcome {
 pub fn legacy_badge_serial(data: &[u8]) -> Outcome {
     let Some(t) = text(data) else { return Outcome::Rejected };
     outcome(&luca_legacy::LegacyBadgeSerial::parse(t), luca_legacy::SerialError::kind)
+}
+
+/// `LegacyCheckInRecord::from_json` and `LegacyAdditionalData::from_json` (the scanner's uploads).
+pub fn legacy_checkin_json(data: &[u8]) -> Outcome {
+    let Some(t) = text(data) else { return Outcome::Rejected };
+    either(
+        legacy_outcome(&luca_legacy::LegacyCheckInRecord::from_json(t)),
+        legacy_outcome(&luca_legacy::LegacyAdditionalData::from_json(t)),
+    )
+}
+
+/// `LegacyVenueQr::from_url`.
+pub fn legacy_venue_url(data: &[u8]) -> Outcome {
+    let Some(t) = text(data) else { return Outcome::Rejected };
+    let r = luca_legacy::LegacyVenueQr::from_url(t);
+    if let Ok(q) = &r {
+        black_box((q.table(), q.cwa_payload(), q.additional_data().map(|m| m.len())));
+    }
+    legacy_outcome(&r)
 }
