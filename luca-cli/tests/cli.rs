@@ -533,7 +533,7 @@ fn garbage_never_panics_and_fails_with_one_line() {
         ),
         (
             "a truncated legacy guest QR".into(),
-            legacy_case("legacy_guest_qr", "v3_base32_ios")["text"].as_str().unwrap()[..150].as_bytes().to_vec(),
+            legacy_case("legacy_guest_qr", "v3_base32_ios")["text"].as_str().unwrap().as_bytes()[..150].to_vec(),
         ),
         (
             "a legacy venue URL".into(),
