@@ -2157,9 +2157,11 @@ impl<'s> Sample<'s> {
         Self { version: (parts.payload_at + 1, 2), ..Self::cbor(name, bytes, cap) }
     }
 
-    /// A role state `[tag, 1, …]`.
+    /// A role state `[tag, version, …]` (version 1; the health office's is 2, and its version 1 is refused).
     fn state(name: &'static str, bytes: &'s [u8], cap: usize, tag: &str) -> Self {
-        Self { version: (find(bytes, tag.as_bytes()).unwrap() + tag.len(), 2), ..Self::cbor(name, bytes, cap) }
+        let at = find(bytes, tag.as_bytes()).unwrap() + tag.len();
+        let other = if bytes[at] == 0x01 { 2 } else { 1 };
+        Self { version: (at, other), ..Self::cbor(name, bytes, cap) }
     }
 
     /// Feeds the sample and its malformed variants to every path and checks the kinds.
@@ -2167,7 +2169,7 @@ impl<'s> Sample<'s> {
         let (name, valid, k) = (self.name, self.bytes, &self.kinds);
         let (at, other) = self.version;
         assert!(valid.len() <= self.cap, "{name}: the sample is within the cap");
-        assert!(matches!(valid[at], 0x01 | 0x11), "{name}: the version byte");
+        assert!(matches!(valid[at], 0x01 | 0x02 | 0x11), "{name}: the version byte");
         let mut oversized = valid.to_vec();
         oversized.resize(self.cap + 1, 0);
         let mut trailing = valid.to_vec();

@@ -14,8 +14,9 @@
 //!
 //! `finish` stores the office's [`SecretShare`], the [`PublicShares`] and the [`Committee`] under
 //! the daily key id; [`HealthOffice::purge`] erases them when the daily key's retention ends (the
-//! rule of whole daily keys, [`DAILY_KEY_RETENTION_DAYS`](crate::DAILY_KEY_RETENTION_DAYS)). Shares
-//! are held in memory only: [`HealthOffice::export_state`] does not carry them yet.
+//! rule of whole daily keys, [`DAILY_KEY_RETENTION_DAYS`](crate::DAILY_KEY_RETENTION_DAYS)).
+//! [`HealthOffice::export_state`] carries them (`committee_keys`), and `import_state` checks each
+//! against its committee and public shares.
 //!
 //! A co-office answers a tracing office's request with
 //! [`HealthOffice::answer_partial_decryption`]: the request is verified, then the office's own
@@ -25,6 +26,7 @@ use luca_protocol::ids::{DailyKeyId, HealthOfficeId};
 use luca_protocol::keys::EncryptionPublicKey;
 use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, KeyPurpose};
 use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, HealthOfficeCertificateIn};
+use luca_protocol::state::{StateError, StateReader, StateWriter};
 use luca_protocol::threshold::announcement::{CommitteeKeyDraft, CommitteeSignature};
 use luca_protocol::threshold::dkg::{
     Disqualification, DkgComplaint, DkgComplaintIn, DkgDealing, DkgDealingIn, DkgJustification, DkgJustificationIn,
@@ -55,6 +57,101 @@ impl CommitteeKey {
     /// Whether the retention of the daily key has ended at `now`.
     pub(crate) fn must_be_erased_at(&self, now: UnixTime) -> bool {
         now >= self.retain_until
+    }
+
+    /// Items of a committee-key entry of the health-office state.
+    pub(crate) const STATE_ARITY: usize = 8;
+    /// Bytes of one member in the entry's `members`: office id, signing key, encryption key.
+    const MEMBER_LEN: usize = 16 + 65 + 65;
+    /// Bytes of one public share in the entry's `public_shares`: index (big-endian), compressed point.
+    const PUBLIC_SHARE_LEN: usize = 2 + 33;
+
+    /// Writes the entry `[daily_key_id, day, threshold, members, member, share, daily_public_key,
+    /// public_shares]` (see [`HealthOffice::export_state`]).
+    pub(crate) fn export(&self, w: &mut StateWriter) {
+        let members: Vec<u8> = self
+            .committee
+            .members()
+            .iter()
+            .flat_map(|m| [&m.office.as_bytes()[..], &m.signing_key.to_bytes(), &m.encryption_key.to_bytes()].concat())
+            .collect();
+        let shares: Vec<u8> =
+            self.public.shares().iter().flat_map(|(i, p)| [&i.to_be_bytes()[..], p].concat()).collect();
+        w.array(|w| {
+            w.uint(u64::from(self.committee.daily_key_id().0))
+                .uint(u64::from(self.day.0))
+                .uint(u64::from(self.committee.threshold()))
+                .bytes(&members)
+                .uint(u64::from(self.share.index()))
+                .bytes(self.share.expose_secret().as_slice())
+                .bytes(&self.public.daily_public_key().to_bytes())
+                .bytes(&shares);
+        });
+    }
+
+    /// Reads an entry written by [`Self::export`] and checks it: the key id is the day's, the
+    /// committee well formed with `office` on it under `keys` at the entry's member index, the public
+    /// shares consistent (one polynomial through the daily public key) and the share the secret of
+    /// this member's public share.
+    pub(crate) fn import(
+        mut r: StateReader,
+        office: HealthOfficeId,
+        signing: &luca_protocol::keys::SignaturePublicKey,
+        encryption: &EncryptionPublicKey,
+    ) -> Result<Self, StateError> {
+        const F: &str = "committee_keys";
+        let small = |v: u64| u16::try_from(v).map_err(|_| StateError::InvalidField { field: F });
+        let daily_key_id = DailyKeyId(small(r.uint(F)?)?);
+        let day = UtcDay(u32::try_from(r.uint(F)?).map_err(|_| StateError::InvalidField { field: F })?);
+        let threshold = small(r.uint(F)?)?;
+        let member_bytes = r.bytes(F)?;
+        let index = small(r.uint(F)?)?;
+        let share = r.fixed::<32>(F)?;
+        let daily_public_key = EncryptionPublicKey::from_slice(&r.bytes(F)?).map_err(|e| StateError::in_field(F, e))?;
+        let share_bytes = r.bytes(F)?;
+        if DailyKeyId::for_day(day) != daily_key_id
+            || member_bytes.is_empty()
+            || member_bytes.len() % Self::MEMBER_LEN != 0
+            || share_bytes.len() % Self::PUBLIC_SHARE_LEN != 0
+        {
+            return Err(StateError::Inconsistent { field: F });
+        }
+        let mut members = Vec::new();
+        for (i, m) in member_bytes.chunks_exact(Self::MEMBER_LEN).enumerate() {
+            let (id, keys) = m.split_at(16);
+            let (sig, enc) = keys.split_at(65);
+            let id: [u8; 16] = id.try_into().map_err(|_| StateError::InvalidField { field: F })?;
+            members.push(luca_protocol::threshold::CommitteeMember {
+                index: u16::try_from(i.saturating_add(1)).map_err(|_| StateError::InvalidField { field: F })?,
+                office: HealthOfficeId::from_array(id),
+                signing_key: luca_protocol::keys::SignaturePublicKey::from_slice(sig)
+                    .map_err(|e| StateError::in_field(F, e))?,
+                encryption_key: EncryptionPublicKey::from_slice(enc).map_err(|e| StateError::in_field(F, e))?,
+            });
+        }
+        let committee = Committee::from_members(daily_key_id, threshold, members)
+            .map_err(|_| StateError::Inconsistent { field: F })?;
+        let me = committee.member_of(office).ok_or(StateError::Inconsistent { field: F })?;
+        if me.index != index || me.signing_key != *signing || me.encryption_key != *encryption {
+            return Err(StateError::Inconsistent { field: F });
+        }
+        let mut shares = Vec::new();
+        for c in share_bytes.chunks_exact(Self::PUBLIC_SHARE_LEN) {
+            let (i, p) = c.split_at(2);
+            let i: [u8; 2] = i.try_into().map_err(|_| StateError::InvalidField { field: F })?;
+            let p: [u8; 33] = p.try_into().map_err(|_| StateError::InvalidField { field: F })?;
+            shares.push((u16::from_be_bytes(i), p));
+        }
+        if shares.len() != committee.len() {
+            return Err(StateError::Inconsistent { field: F });
+        }
+        let public = PublicShares::from_stored(daily_public_key, threshold, shares)
+            .map_err(|_| StateError::Inconsistent { field: F })?;
+        let share = SecretShare::from_secret_bytes(index, &share).map_err(|e| StateError::in_field(F, e))?;
+        if !public.matches_share(&share) {
+            return Err(StateError::Inconsistent { field: F });
+        }
+        Ok(Self { committee, share, public, day, retain_until: day.plus_days(DAILY_KEY_RETENTION_DAYS).start() })
     }
 }
 

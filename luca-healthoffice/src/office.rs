@@ -244,7 +244,7 @@ pub struct HealthOffice {
     certificate: Option<HealthOfficeCertificate>,
     pub(crate) daily: KeyRing<DailyPrivateKey>,
     pub(crate) badge: KeyRing<BadgePrivateKey>,
-    /// Shares of threshold daily keys, by key id (in memory only: not in the exported state yet).
+    /// Shares of threshold daily keys, by key id (in the exported state as `committee_keys`).
     pub(crate) committee_keys: BTreeMap<u16, crate::committee::CommitteeKey>,
 }
 
@@ -606,7 +606,7 @@ impl HealthOffice {
     ///
     /// ```cddl
     /// health-office-state = [
-    ///   "luca-healthoffice/health-office", 1,
+    ///   "luca-healthoffice/health-office", 2,
     ///   health_office_id: bstr .size 16,
     ///   signing_key: bstr .size 32,        ; private scalar
     ///   encryption_key: bstr .size 32,     ; private scalar
@@ -614,15 +614,23 @@ impl HealthOffice {
     ///   certificate: bstr / null,          ; COSE bytes
     ///   daily_keys: [* held-key],          ; ≤ 1024
     ///   badge_keys: [* held-key],          ; ≤ 1024
+    ///   committee_keys: [* committee-key], ; ≤ 1024, by daily key id
     /// ]
     /// held-key = [announcement: bstr, issuer_certificate: bstr, private_key: bstr .size 32]
+    /// ; this office's share of a threshold daily key (HealthOffice::start_committee_dkg)
+    /// committee-key = [
+    ///   daily_key_id: uint, day: uint,     ; the key id is the day's
+    ///   threshold: uint,
+    ///   members: bstr,                     ; n × (office id 16 ‖ signing key 65 ‖ encryption key 65), index order
+    ///   member: uint,                      ; this office's index
+    ///   share: bstr .size 32,              ; its secret share
+    ///   daily_public_key: bstr .size 65,
+    ///   public_shares: bstr,               ; n × (index u16 big-endian ‖ compressed point 33)
+    /// ]
     /// ```
     ///
-    /// Deterministic: the same state gives the same bytes.
-    ///
-    /// **Not exported (yet):** shares of threshold daily keys ([`HealthOffice::start_committee_dkg`]).
-    /// They live in memory only, so an office restored from its state cannot answer partial
-    /// decryptions for the keys it shared before; the state format stays version 1.
+    /// Deterministic: the same state gives the same bytes. Version 2 (version 1 had no
+    /// `committee_keys`: an office restored from it had lost its shares of threshold daily keys).
     pub fn export_state(&self) -> Zeroizing<Vec<u8>> {
         let anchor = self.anchor.map(|a| a.to_bytes());
         let mut w = StateWriter::new(&HEALTH_OFFICE_STATE);
@@ -633,6 +641,7 @@ impl HealthOffice {
             .opt_bytes(self.certificate.as_ref().map(HealthOfficeCertificate::as_bytes));
         self.daily.export(&mut w);
         self.badge.export(&mut w);
+        w.array(|w| self.committee_keys.values().for_each(|k| k.export(w)));
         w.finish()
     }
 
@@ -644,7 +653,9 @@ impl HealthOffice {
     /// certificate verifies under the anchor and its announcement under that
     /// certificate (at the announcement's start: expiry is [`purge`](Self::purge)'s
     /// business), purpose as listed, private key matching the announced public
-    /// key, no key twice.
+    /// key, no key twice; every committee key's committee well formed with this office on it
+    /// under its own keys, its public shares on one polynomial through the daily public key, and
+    /// its share the secret of this office's public share.
     ///
     /// # Errors
     /// [`StateError`] naming the first rule broken.
@@ -663,6 +674,7 @@ impl HealthOffice {
         let certificate = r.opt_bytes("certificate")?;
         let daily = r.list("daily_keys", MAX_HELD_KEYS, KEY_ENTRY_ARITY)?;
         let badge = r.list("badge_keys", MAX_HELD_KEYS, KEY_ENTRY_ARITY)?;
+        let committee_entries = r.list("committee_keys", MAX_HELD_KEYS, crate::committee::CommitteeKey::STATE_ARITY)?;
         let keys = HealthOfficeMasterKeys { signing, encryption };
         let certificate = match (&anchor, certificate) {
             (Some(anchor), Some(bytes)) => {
@@ -681,7 +693,15 @@ impl HealthOffice {
         let mut issuers = BTreeMap::new();
         let daily = KeyRing::import(daily, anchor.as_ref(), &mut issuers)?;
         let badge = KeyRing::import(badge, anchor.as_ref(), &mut issuers)?;
-        Ok(Self { id, keys, anchor, certificate, daily, badge, committee_keys: BTreeMap::new() })
+        let mut committee_keys = BTreeMap::new();
+        let (signing_public, encryption_public) = (keys.signing.public_key(), keys.encryption.public_key());
+        for entry in committee_entries {
+            let key = crate::committee::CommitteeKey::import(entry, id, &signing_public, &encryption_public)?;
+            if committee_keys.insert(key.committee.daily_key_id().0, key).is_some() {
+                return Err(StateError::Inconsistent { field: "committee_keys" });
+            }
+        }
+        Ok(Self { id, keys, anchor, certificate, daily, badge, committee_keys })
     }
 }
 

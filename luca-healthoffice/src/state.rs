@@ -9,7 +9,7 @@
 //! ```cddl
 //! state = [
 //!   state_type: tstr, ; "luca-healthoffice/health-office", "…/trust-anchor" or "…/registrar"
-//!   version: 1,
+//!   version: uint,    ; 2 for the health office (with its committee keys), 1 for the others
 //!   * field,          ; per role, documented on its export_state()
 //! ]
 //! ```
@@ -23,7 +23,7 @@
 //! nesting (`malformed_cbor`, `nesting_too_deep`), no trailing bytes
 //! (`trailing_bytes`), deterministic encoding without maps (`non_canonical`);
 //! an array whose state type is the role's ([`StateError::WrongStateType`]),
-//! then version 1 (`unsupported_version`), the exact arity (`wrong_arity`),
+//! then the role's version (`unsupported_version`), the exact arity (`wrong_arity`),
 //! fields of exact types and lengths (`unexpected_type`, `wrong_length`,
 //! `invalid_field`, `too_many_items`), and finally consistency checks
 //! ([`StateError::Inconsistent`], [`StateError::Verify`]). Decoded secrets are
@@ -38,9 +38,9 @@ pub use luca_protocol::state::StateError;
 /// The health office's state (see [`HealthOffice::export_state`](crate::HealthOffice::export_state)).
 pub(crate) const HEALTH_OFFICE_STATE: StateSpec = StateSpec {
     state_type: "luca-healthoffice/health-office",
-    version: 1,
+    version: 2,
     header: Header::TypeFirst,
-    arity: 9,
+    arity: 10,
     max_len: crate::MAX_STATE_LEN,
 };
 

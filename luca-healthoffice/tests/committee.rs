@@ -445,14 +445,76 @@ fn finishing_is_the_same_on_one_thread_or_two() {
     assert_eq!(results[0], results[1]);
 }
 
+/// The state's `committee_keys` list, re-encoded after `change` edits its entries.
+fn with_committee_entries(state: &[u8], change: impl FnOnce(&mut Vec<ciborium::Value>)) -> Vec<u8> {
+    let mut v: ciborium::Value = ciborium::from_reader(state).unwrap();
+    let items = v.as_array_mut().unwrap();
+    let entries = items.last_mut().unwrap().as_array_mut().unwrap();
+    change(entries);
+    let mut out = Vec::new();
+    ciborium::into_writer(&v, &mut out).unwrap();
+    out
+}
+
 #[test]
-fn shares_are_not_in_the_exported_state_yet() {
-    let s = scene(12);
+fn shares_survive_the_exported_state_and_a_restored_committee_opens() {
+    let mut s = scene(12);
+    for i in 0..5 {
+        let saved = s.w.offices[i].export_state();
+        let restored = HealthOffice::import_state(&saved).unwrap();
+        let (before, after) = (s.w.offices[i].committee_key(KEY).unwrap(), restored.committee_key(KEY).unwrap());
+        assert_eq!((after.member, &after.committee, &after.public), (before.member, &before.committee, &before.public));
+        assert_eq!(after.retain_until, before.retain_until);
+        assert_eq!(restored.export_state(), saved);
+        s.w.offices[i] = restored;
+    }
+    // The restored offices open a history share together, as before the restart.
+    let history = s.guests[1].history(&mut s.w.rng, &s.daily);
+    let mut opening = s.w.offices[0].threshold_opening();
+    opening.add_history_share(&history).unwrap();
+    let mut pending = opening.request_partials(NOW, 600, b"TAN case 18").unwrap();
+    answer_all(&mut s.w, &mut pending, &[0, 1, 3]);
+    let shared = pending.finish().histories.into_iter().next().unwrap().unwrap();
+    assert_eq!(shared.user_id, s.guests[1].user_id);
+
+    // A stored share is checked against its committee and public shares.
+    let inconsistent = Err(luca_healthoffice::StateError::Inconsistent { field: "committee_keys" });
     let saved = s.w.offices[0].export_state();
-    let restored = HealthOffice::import_state(&saved).unwrap();
-    // The state format is unchanged (version 1): the share stays in memory only.
-    assert!(restored.committee_key(KEY).is_none());
-    assert_eq!(restored.export_state(), saved);
+    let other = s.w.offices[1].export_state();
+    let theirs = with_committee_entries(&other, |_| ());
+    let entry_of_1 = {
+        let v: ciborium::Value = ciborium::from_reader(theirs.as_slice()).unwrap();
+        v.as_array().unwrap().last().unwrap().as_array().unwrap()[0].clone()
+    };
+    // Another member's entry (its index and share) in this office's state.
+    let swapped = with_committee_entries(&saved, |e| e[0] = entry_of_1.clone());
+    assert_eq!(HealthOffice::import_state(&swapped).map(|_| ()), inconsistent);
+    // Another member's share under this office's index: not the secret of its public share.
+    let share_1 = entry_of_1.as_array().unwrap()[5].clone();
+    let wrong_share = with_committee_entries(&saved, |e| e[0].as_array_mut().unwrap()[5] = share_1);
+    assert_eq!(HealthOffice::import_state(&wrong_share).map(|_| ()), inconsistent);
+    // A public share changed, the day changed, the key stored twice.
+    let public_changed = with_committee_entries(&saved, |e| {
+        let entry = e[0].as_array_mut().unwrap();
+        let mut shares = entry[7].as_bytes().unwrap().clone();
+        let first = shares[2..35].to_vec();
+        shares[2 * 35 + 2..3 * 35].copy_from_slice(&first);
+        entry[7] = ciborium::Value::Bytes(shares);
+    });
+    assert_eq!(HealthOffice::import_state(&public_changed).map(|_| ()), inconsistent);
+    let day_changed = with_committee_entries(&saved, |e| {
+        let entry = e[0].as_array_mut().unwrap();
+        let day = u64::try_from(entry[1].as_integer().unwrap()).unwrap();
+        entry[1] = ciborium::Value::Integer((day + 1).into());
+    });
+    assert_eq!(HealthOffice::import_state(&day_changed).map(|_| ()), inconsistent);
+    let twice = with_committee_entries(&saved, |e| e.push(e[0].clone()));
+    assert_eq!(HealthOffice::import_state(&twice).map(|_| ()), inconsistent);
+    // The encrypted state carries the shares too.
+    let key = luca_protocol::state::StateKey::generate(&mut s.w.rng);
+    let sealed = s.w.offices[2].export_state_encrypted(&mut s.w.rng, &key).unwrap();
+    let back = HealthOffice::import_state_encrypted(&sealed, &key).unwrap();
+    assert_eq!(back.committee_key(KEY).unwrap().member, 3);
 }
 
 #[test]

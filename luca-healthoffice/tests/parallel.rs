@@ -286,7 +286,7 @@ fn reference(office: &HealthOffice, s: &ConsentScene) -> Vec<Outcome> {
 }
 
 /// The office's encryption key, read from its exported state (the test plays the office's own storage):
-/// `["luca-healthoffice/health-office", 1, id, signing_key, encryption_key, …]`.
+/// `["luca-healthoffice/health-office", 2, id, signing_key, encryption_key, …]`.
 fn office_key(office: &HealthOffice) -> HealthOfficeEncryptionKey {
     let state: ciborium::Value = ciborium::from_reader(office.export_state().as_slice()).unwrap();
     let items = state.into_array().unwrap();

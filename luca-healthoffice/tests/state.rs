@@ -67,11 +67,13 @@ fn health_office_round_trip() {
     let inner = InnerRecord::Guest(guest.qr(&mut w.rng, &daily, NOW.minute()));
     assert_eq!(restored.open_inner_record(&inner).unwrap().user_id, guest.user_id);
 
-    // Layout: tag, version, id, two scalars, anchor, certificate, two key lists of 3-item entries.
+    // Layout: tag, version, id, two scalars, anchor, certificate, two key lists of 3-item entries, the
+    // committee keys (none here: tests/committee.rs).
     let items = to_value(&state);
-    assert_eq!(items.len(), 9);
+    assert_eq!(items.len(), 10);
     assert_eq!(items[0], Value::Text("luca-healthoffice/health-office".into()));
-    assert_eq!(items[1], Value::Integer(1.into()));
+    assert_eq!(items[1], Value::Integer(2.into()));
+    assert_eq!(items[9], Value::Array(Vec::new()));
     assert_eq!(items[2], Value::Bytes(w.offices[0].id().as_bytes().to_vec()));
     assert_eq!(items[5], Value::Bytes(w.anchor.public_key().to_bytes().to_vec()));
     assert_eq!(items[6], Value::Bytes(w.certs[0].to_bytes()));
@@ -127,12 +129,12 @@ fn decode_state_non_canonical() {
     indefinite.extend_from_slice(&state[1..]);
     indefinite.push(0xff);
     assert_eq!(HealthOffice::import_state(&indefinite).unwrap_err(), StateError::NonCanonical);
-    // The version 1 as a two-byte integer: 0x18 0x01.
+    // The version 2 as a two-byte integer: 0x18 0x02.
     // Array head (1 byte), tag text head (2 bytes: 0x78 0x1f) and 31 bytes of text, then the version.
     let at = 1 + 2 + 31;
-    assert_eq!(state[at], 0x01);
+    assert_eq!(state[at], 0x02);
     let mut long_int = state[..at].to_vec();
-    long_int.extend_from_slice(&[0x18, 0x01]);
+    long_int.extend_from_slice(&[0x18, 0x02]);
     long_int.extend_from_slice(&state[at + 1..]);
     assert_eq!(HealthOffice::import_state(&long_int).unwrap_err().kind(), "non_canonical");
 }
@@ -159,9 +161,10 @@ fn decode_state_wrong_state_type() {
 fn decode_state_unsupported_version() {
     let (_, state) = busy_office();
     let mut items = to_value(&state);
-    items[1] = Value::Integer(2.into());
+    // Version 1 (before the committee keys) is not read: an office restored from it would lose its shares.
+    items[1] = Value::Integer(1.into());
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::UnsupportedVersion { got: 2 });
+    assert_eq!(e, StateError::UnsupportedVersion { got: 1 });
 }
 
 #[test]
@@ -170,7 +173,7 @@ fn decode_state_wrong_arity() {
     let mut items = to_value(&state);
     items.push(Value::Null);
     let e = HealthOffice::import_state(&to_bytes(items)).unwrap_err();
-    assert_eq!(e, StateError::WrongArity { field: "state", expected: 9, got: 10 });
+    assert_eq!(e, StateError::WrongArity { field: "state", expected: 10, got: 11 });
     let mut items = to_value(&state);
     let Value::Array(list) = &mut items[7] else { panic!() };
     let Value::Array(entry) = &mut list[0] else { panic!() };

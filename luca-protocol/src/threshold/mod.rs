@@ -204,6 +204,36 @@ impl Committee {
         Ok(Self { daily_key_id, threshold, members, session })
     }
 
+    /// Rebuilds a committee from its members, as a role crate stored them (its encrypted state):
+    /// the members' keys were verified when the committee was made with [`Committee::new`].
+    ///
+    /// # Errors
+    /// [`ThresholdError::InvalidCommittee`] unless `1 ≤ t ≤ n ≤ 256`, the indices are `1..=n` in
+    /// order and the offices are distinct.
+    pub fn from_members(
+        daily_key_id: DailyKeyId,
+        threshold: u16,
+        members: Vec<CommitteeMember>,
+    ) -> Result<Self, ThresholdError> {
+        let n = members.len();
+        if n == 0 || n > MAX_COMMITTEE {
+            return Err(ThresholdError::InvalidCommittee("n must be 1..=256"));
+        }
+        if threshold == 0 || usize::from(threshold) > n {
+            return Err(ThresholdError::InvalidCommittee("t must be 1..=n"));
+        }
+        for (i, m) in members.iter().enumerate() {
+            if usize::from(m.index) != i.saturating_add(1) {
+                return Err(ThresholdError::InvalidCommittee("indices must be 1..=n in order"));
+            }
+            if members.iter().take(i).any(|other| other.office == m.office) {
+                return Err(ThresholdError::InvalidCommittee("an office appears twice"));
+            }
+        }
+        let session = session_id(daily_key_id, threshold, &members);
+        Ok(Self { daily_key_id, threshold, members, session })
+    }
+
     /// The daily key this committee generates.
     #[must_use]
     pub fn daily_key_id(&self) -> DailyKeyId {
@@ -342,6 +372,56 @@ impl PublicShares {
         &self.shares
     }
 
+    /// Rebuilds the public outcome of a DKG from its parts, as a role crate stored them, and checks
+    /// it: every share a point of P-256, the shares those of members `1..=n` in order with
+    /// `1 ≤ t ≤ n`, and all of them on one polynomial of degree below `t` whose value at 0 is the
+    /// daily public key (each share beyond the first `t`, and the daily key, equal the Lagrange
+    /// combination of the first `t`).
+    ///
+    /// # Errors
+    /// [`ThresholdError::InvalidCommittee`] for the shape, [`ThresholdError::Crypto`] for a point
+    /// that does not decode or shares that are not consistent.
+    pub fn from_stored(
+        daily_public_key: EncryptionPublicKey,
+        threshold: u16,
+        shares: Vec<(u16, [u8; COMPRESSED_POINT_LEN])>,
+    ) -> Result<Self, ThresholdError> {
+        let (n, t) = (shares.len(), usize::from(threshold));
+        if t == 0 || t > n || n > MAX_COMMITTEE {
+            return Err(ThresholdError::InvalidCommittee("t must be 1..=n, n at most 256"));
+        }
+        if shares.iter().enumerate().any(|(i, (index, _))| usize::from(*index) != i.saturating_add(1)) {
+            return Err(ThresholdError::InvalidCommittee("indices must be 1..=n in order"));
+        }
+        let points =
+            shares.iter().map(|(_, p)| Point::from_compressed(p)).collect::<Result<Vec<Point>, CryptoError>>()?;
+        let basis: Vec<u16> = shares.iter().take(t).map(|(i, _)| *i).collect();
+        let at = |x: u16| -> Result<Point, ThresholdError> {
+            let pairs = basis
+                .iter()
+                .zip(&points)
+                .map(|(&j, p)| Ok((*p, lagrange_at(j, x, &basis)?)))
+                .collect::<Result<Vec<_>, CryptoError>>()?;
+            Ok(Point::lincomb_vartime(&pairs))
+        };
+        if at(0)? != Point::from_uncompressed(&daily_public_key.to_bytes())? {
+            return Err(ThresholdError::Crypto);
+        }
+        for ((index, _), point) in shares.iter().zip(&points).skip(t) {
+            if at(*index)? != *point {
+                return Err(ThresholdError::Crypto);
+            }
+        }
+        Ok(Self { daily_public_key, threshold, shares })
+    }
+
+    /// Whether `share` is the secret of its member's public share (`x_i · G = X_i`): a stored share
+    /// belongs to these public shares.
+    #[must_use]
+    pub fn matches_share(&self, share: &SecretShare) -> bool {
+        self.share_point(share.index).is_ok_and(|p| p == Point::mul_base(share.value))
+    }
+
     /// Member `index`'s public share.
     pub(crate) fn share_point(&self, index: u16) -> Result<Point, ThresholdError> {
         let (_, bytes) =
@@ -425,6 +505,72 @@ mod tests {
         for x in [1u16, 7, 256] {
             assert!(evaluate_commitments(&commitments, x) == Point::mul_base(evaluate(&coeffs, x)));
         }
+    }
+
+    /// Public shares of a random polynomial of degree t - 1 over n members, and the shares.
+    fn polynomial(rng: &mut ChaCha20Rng, t: usize, n: u16) -> (PublicShares, Vec<SecretShare>) {
+        let coeffs: Vec<Scalar> = (0..t).map(|_| Scalar::random(rng)).collect();
+        let daily = EncryptionPublicKey::from_slice(&Point::mul_base(coeffs[0]).to_uncompressed().unwrap()).unwrap();
+        let secrets: Vec<SecretShare> =
+            (1..=n).map(|i| SecretShare { index: i, value: evaluate(&coeffs, i) }).collect();
+        let shares = secrets.iter().map(|s| (s.index, Point::mul_base(s.value).to_compressed().unwrap())).collect();
+        (PublicShares::from_parts(daily, u16::try_from(t).unwrap(), shares), secrets)
+    }
+
+    #[test]
+    fn stored_public_shares_are_checked() {
+        let mut rng = ChaCha20Rng::seed_from_u64(5);
+        let (public, secrets) = polynomial(&mut rng, 3, 5);
+        let stored = || (public.daily_public_key, public.threshold, public.shares.clone());
+        let (d, t, sh) = stored();
+        assert_eq!(PublicShares::from_stored(d, t, sh).unwrap(), public);
+        assert!(secrets.iter().all(|s| public.matches_share(s)));
+        assert!(!public.matches_share(&SecretShare { index: 2, value: secrets[0].value }));
+        assert!(!public.matches_share(&SecretShare { index: 9, value: secrets[0].value }));
+        // A share off the polynomial, beyond the first t, or a swapped daily key.
+        let (d, t, mut sh) = stored();
+        sh[4].1 = sh[0].1;
+        assert_eq!(PublicShares::from_stored(d, t, sh), Err(ThresholdError::Crypto));
+        let (other, _) = polynomial(&mut rng, 3, 5);
+        let (_, t, sh) = stored();
+        assert_eq!(PublicShares::from_stored(other.daily_public_key, t, sh), Err(ThresholdError::Crypto));
+        // Shape: t = 0, t > n, indices out of order, a point off the curve.
+        let (d, _, sh) = stored();
+        assert!(matches!(PublicShares::from_stored(d, 0, sh), Err(ThresholdError::InvalidCommittee(_))));
+        let (d, _, sh) = stored();
+        assert!(matches!(PublicShares::from_stored(d, 6, sh), Err(ThresholdError::InvalidCommittee(_))));
+        let (d, t, mut sh) = stored();
+        sh.swap(0, 1);
+        assert!(matches!(PublicShares::from_stored(d, t, sh), Err(ThresholdError::InvalidCommittee(_))));
+        let (d, t, mut sh) = stored();
+        sh[1].1 = [0xff; COMPRESSED_POINT_LEN];
+        assert_eq!(PublicShares::from_stored(d, t, sh), Err(ThresholdError::Crypto));
+    }
+
+    #[test]
+    fn committee_from_members_checks_its_shape_and_keeps_the_session() {
+        let mut rng = ChaCha20Rng::seed_from_u64(6);
+        let member = |rng: &mut ChaCha20Rng, index: u16| CommitteeMember {
+            index,
+            office: HealthOfficeId::random(rng),
+            signing_key: crate::keys::HealthOfficeSigningKey::generate(rng).public_key(),
+            encryption_key: crate::keys::HealthOfficeEncryptionKey::generate(rng).public_key(),
+        };
+        let members: Vec<CommitteeMember> = (1..=3).map(|i| member(&mut rng, i)).collect();
+        let c = Committee::from_members(DailyKeyId(7), 2, members.clone()).unwrap();
+        assert_eq!(
+            (c.threshold(), c.len(), c.members(), c.session_id()),
+            (2, 3, &members[..], session_id(DailyKeyId(7), 2, &members))
+        );
+        let mut twice = members.clone();
+        twice[2].office = twice[0].office;
+        assert!(Committee::from_members(DailyKeyId(7), 2, twice).is_err());
+        let mut gap = members.clone();
+        gap[2].index = 4;
+        assert!(Committee::from_members(DailyKeyId(7), 2, gap).is_err());
+        assert!(Committee::from_members(DailyKeyId(7), 4, members.clone()).is_err());
+        assert!(Committee::from_members(DailyKeyId(7), 0, members).is_err());
+        assert!(Committee::from_members(DailyKeyId(7), 1, Vec::new()).is_err());
     }
 
     #[test]
