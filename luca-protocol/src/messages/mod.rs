@@ -6,6 +6,7 @@ pub mod checkout;
 pub mod consent_response;
 pub mod contact_data;
 pub mod history_share;
+pub mod inner_record;
 pub mod key_share;
 pub mod notification_list;
 pub mod tracing_request;
