@@ -457,7 +457,8 @@ fn legacy_venue(text: &str, r: &mut Report) {
             r.field("additional_data", json!(q.additional_data()));
         }
         luca_legacy::LegacyVenueKind::PrivateMeeting => {
-            let members: Vec<&String> = q.additional_data().map(|m| m.keys().collect()).unwrap_or_default();
+            // The names' member names only (`fn`, `ln`); null without a fragment.
+            let members: Option<Vec<&String>> = q.additional_data().map(|m| m.keys().collect());
             r.field("host_name_members", json!(members));
         }
     }
