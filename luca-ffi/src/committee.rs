@@ -38,7 +38,7 @@ use crate::error::LucaError;
 use crate::office::{HealthOffice, OpenedConsent, OpenedHistory, TracingRequest};
 use crate::rng::os_rng;
 use crate::types::{count, lock};
-use crate::verified::HealthOfficeCertificate;
+use crate::verified::{DailyKeyAnnouncement, HealthOfficeCertificate};
 
 /// Where a [`CommitteeDkg`] stands.
 enum DkgStage {
@@ -124,6 +124,24 @@ pub struct CommitteeSignature {
     pub member: u16,
     /// ES256 `r‖s` (64 bytes).
     pub signature: Vec<u8>,
+}
+
+/// What [`HealthOffice::committee_key`] tells about a held share of a threshold daily key.
+#[derive(Clone, Debug, PartialEq, Eq, uniffi::Record)]
+#[uniffi::export(Debug)]
+pub struct CommitteeKeyInfo {
+    /// The daily key id.
+    pub daily_key_id: u16,
+    /// `t`: how many members open together.
+    pub threshold: u16,
+    /// `n`: the committee's size.
+    pub members: u16,
+    /// This office's member index (1-based).
+    pub member: u16,
+    /// The daily public key (65 bytes).
+    pub daily_public_key: Vec<u8>,
+    /// When the share is erased (Unix seconds).
+    pub retain_until: u64,
 }
 
 /// The result of [`HealthOffice::sign_committee_key`].
@@ -262,6 +280,35 @@ impl HealthOffice {
     /// `Poisoned`.
     pub fn committee_key_ids(&self) -> Result<Vec<u16>, LucaError> {
         Ok(lock(&self.inner)?.committee_key_ids().map(|id| id.0).collect())
+    }
+
+    /// The held share of threshold daily key `daily_key_id`, if any: its committee's size and `t`,
+    /// this office's member index, the daily public key and the end of retention (never the secret).
+    ///
+    /// # Errors
+    /// `Poisoned`.
+    pub fn committee_key(&self, daily_key_id: u16) -> Result<Option<CommitteeKeyInfo>, LucaError> {
+        Ok(lock(&self.inner)?.committee_key(DailyKeyId(daily_key_id)).map(|k| CommitteeKeyInfo {
+            daily_key_id,
+            threshold: k.committee.threshold(),
+            // Members are indexed 1..=n, so n is the largest index.
+            members: k.committee.members().iter().fold(0, |n, m| n.max(m.index)),
+            member: k.member,
+            daily_public_key: k.public.daily_public_key().to_bytes().to_vec(),
+            retain_until: k.retain_until.0,
+        }))
+    }
+
+    /// The single-signature daily key announcement of threshold daily key `daily_key_id` (PROTOCOL.md
+    /// §7.2), signed by this office alone: for a committee with `t = 1` or a transition. A threshold
+    /// key is announced with the committee key announcement, which `t` members sign with
+    /// [`sign_committee_key`](Self::sign_committee_key).
+    ///
+    /// # Errors
+    /// `Committee` (`unknown_daily_key`, `not_certified`, a verification kind); `Poisoned`.
+    pub fn announce_committee_key(&self, daily_key_id: u16, now: u64) -> Result<Arc<DailyKeyAnnouncement>, LucaError> {
+        let inner = lock(&self.inner)?.announce_committee_key(DailyKeyId(daily_key_id), UnixTime(now))?;
+        Ok(Arc::new(DailyKeyAnnouncement { inner }))
     }
 
     /// This member's signature on the committee key announcement of threshold daily key

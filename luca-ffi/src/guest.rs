@@ -268,6 +268,27 @@ impl Guest {
         Ok(SelfCheckIn::from_core(m.venue_id(), &c))
     }
 
+    /// As [`check_in_private_meeting`](Self::check_in_private_meeting), sealed to a threshold daily key
+    /// announced by its committee.
+    ///
+    /// # Errors
+    /// As [`check_in_private_meeting`](Self::check_in_private_meeting).
+    pub fn check_in_private_meeting_committee(
+        &self,
+        meeting: Arc<ScannedVenue>,
+        daily_key: Arc<CommitteeKeyAnnouncement>,
+        guest_name: String,
+        now: u64,
+    ) -> Result<SelfCheckIn, LucaError> {
+        let luca_client::ScannedVenue::PrivateMeeting(m) = &meeting.inner else {
+            return Err(luca_client::ClientError::WrongKind.into());
+        };
+        let mut rng = os_rng()?;
+        let c =
+            lock(&self.inner)?.check_in_private_meeting(&mut rng, m, &daily_key.inner, &guest_name, UnixTime(now))?;
+        Ok(SelfCheckIn::from_core(m.venue_id(), &c))
+    }
+
     /// A checkout of the guest's check-in at `minute` (Unix minutes), carrying the proof only this
     /// guest can compute: upload it.
     ///

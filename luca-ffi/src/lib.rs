@@ -89,7 +89,7 @@ use luca_protocol::tan::Tan;
 
 pub use authority::{Registrar, RegistrarRequest, TrustAnchor};
 pub use committee::{
-    CommitteeDkg, CommitteeKeyDraft, CommitteeKeyInstalled, CommitteeKeySigning, CommitteeSignature,
+    CommitteeDkg, CommitteeKeyDraft, CommitteeKeyInfo, CommitteeKeyInstalled, CommitteeKeySigning, CommitteeSignature,
     DisqualifiedDealer, DkgComplaints, OpenedHistoryResult, PartialDecryptionPolicy, PartialDecryptionRequestInfo,
     PartialRequest, PendingOpening, PolicyError, RejectedDealing, ThresholdOpened, ThresholdOpening,
 };

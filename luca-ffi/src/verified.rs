@@ -155,6 +155,11 @@ impl DailyKeyAnnouncement {
         self.inner.key_id()
     }
 
+    /// The daily (or badge) public key (65 bytes).
+    pub fn public_key(&self) -> Vec<u8> {
+        self.inner.public_key().to_bytes().to_vec()
+    }
+
     /// The announcing office's id (16 bytes).
     pub fn issuer_id(&self) -> Vec<u8> {
         self.inner.issuer().as_bytes().to_vec()
@@ -196,6 +201,23 @@ impl CommitteeKeyAnnouncement {
     ) -> Result<Arc<Self>, LucaError> {
         let certs: Vec<_> = certificates.iter().map(|c| c.inner.clone()).collect();
         let verified = CommitteeKeyAnnouncementIn::from_slice(&announcement)?.verify(&certs, UnixTime(now))?;
+        Ok(Arc::new(Self { inner: verified }))
+    }
+
+    /// As [`verify`](Self::verify), for decryption (health offices): the key must be in its
+    /// retention period, `[not_before, retain_until)`, rather than its use period.
+    ///
+    /// # Errors
+    /// As [`verify`](Self::verify).
+    #[uniffi::constructor]
+    pub fn verify_for_retention(
+        announcement: Vec<u8>,
+        certificates: Vec<Arc<HealthOfficeCertificate>>,
+        now: u64,
+    ) -> Result<Arc<Self>, LucaError> {
+        let certs: Vec<_> = certificates.iter().map(|c| c.inner.clone()).collect();
+        let verified =
+            CommitteeKeyAnnouncementIn::from_slice(&announcement)?.verify_for_retention(&certs, UnixTime(now))?;
         Ok(Arc::new(Self { inner: verified }))
     }
 

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 
 use luca_ffi::{
-    CommitteeKeyAnnouncement, ContactFields, DeviceType, HealthOffice, HealthOfficeCertificate, LucaError,
-    PartialDecryptionPolicy, PartialDecryptionRequestInfo, PendingOpening, PolicyError, Registrar, ScannedVenue,
-    StoredCheckIn, TracingWindow, TrustAnchor, Validity, Venue, register_guest,
+    CommitteeKeyAnnouncement, CommitteeKeyInfo, ContactFields, DeviceType, HealthOffice, HealthOfficeCertificate,
+    LucaError, PartialDecryptionPolicy, PartialDecryptionRequestInfo, PendingOpening, PolicyError, PrivateMeetingHost,
+    Registrar, ScannedVenue, StoredCheckIn, TracingWindow, TrustAnchor, Validity, Venue, register_guest,
 };
 
 const T0: u64 = 1_795_942_800; // 2026-11-29T09:00:00Z
@@ -294,5 +294,84 @@ fn too_few_partials_leave_the_entry_unreadable() -> Result<(), LucaError> {
     );
     // No share of another day's key is held.
     assert_eq!(kind(offices[1].sign_committee_key(key_id.wrapping_add(1))), Some("unknown_daily_key"));
+    Ok(())
+}
+
+/// What the bindings tell about a held share, the single-signature announcement for `t = 1` or a
+/// transition, verification for decryption after the use period, and a private-meeting check-in under
+/// a committee key.
+#[test]
+fn committee_key_info_announcement_retention_and_a_private_meeting() -> Result<(), LucaError> {
+    let year = Validity { not_before: T0 - 86_400, not_after: T0 + 365 * 86_400 };
+    let anchor = TrustAnchor::new()?;
+    let mut offices = Vec::new();
+    let mut certs = Vec::new();
+    for i in 0..N {
+        let office = HealthOffice::new()?;
+        let request = office.certificate_request(format!("Amt {i}"))?;
+        certs.push(office.install_certificate(
+            anchor.certify_health_office(request, year)?,
+            anchor.public_key(),
+            T0,
+        )?);
+        offices.push(office);
+    }
+    let key_id = committee_dkg(&offices, &certs)?;
+    let signings = [0, 2, 4].iter().map(|&i| offices[i].sign_committee_key(key_id)).collect::<Result<Vec<_>, _>>()?;
+    let bytes = signings[0].draft.assemble(signings.iter().map(|s| s.signature.clone()).collect())?;
+    let daily = CommitteeKeyAnnouncement::verify(bytes.clone(), certs.clone(), T0)?;
+
+    // The held share, as the bindings show it; none of another key.
+    let info = offices[3].committee_key(key_id)?.expect("a share");
+    let want = CommitteeKeyInfo {
+        daily_key_id: key_id,
+        threshold: T,
+        members: N as u16,
+        member: 4,
+        daily_public_key: daily.public_key(),
+        retain_until: daily.retain_until(),
+    };
+    assert_eq!(info, want);
+    assert!(format!("{info:?}").starts_with("CommitteeKeyInfo { daily_key_id: "));
+    assert_eq!(offices[3].committee_key(key_id.wrapping_add(1))?, None);
+
+    // One member's own announcement of the same key (t = 1 style): its key id and public key.
+    let single = offices[1].announce_committee_key(key_id, T0)?;
+    assert_eq!((single.key_id(), single.public_key()), (key_id, daily.public_key()));
+    assert_eq!(single.issuer_id(), certs[1].office_id());
+    assert_eq!(kind(offices[1].announce_committee_key(key_id.wrapping_add(1), T0)), Some("unknown_daily_key"));
+
+    // After its use period a guest or scanner no longer accepts the key; a health office still
+    // verifies it for decryption until its retention ends.
+    let later = daily.validity().not_after + 60;
+    assert_eq!(kind(CommitteeKeyAnnouncement::verify(bytes.clone(), certs.clone(), later)), Some("expired"));
+    let kept = CommitteeKeyAnnouncement::verify_for_retention(bytes.clone(), certs.clone(), later)?;
+    assert_eq!(kept.key_id(), key_id);
+    assert_eq!(
+        kind(CommitteeKeyAnnouncement::verify_for_retention(bytes, certs.clone(), daily.retain_until())),
+        Some("expired")
+    );
+
+    // A private meeting under the committee key: the host reads the guest's name.
+    let registrar = Registrar::new()?;
+    let reg_cert = registrar.install_certificate(
+        anchor.certify_registrar(registrar.registration_request("Registrar".to_owned())?, year)?,
+        anchor.public_key(),
+        T0,
+    )?;
+    let host = PrivateMeetingHost::new("Birthday".to_owned(), Validity { not_before: T0, not_after: T0 + 86_400 })?;
+    let meeting = ScannedVenue::scan(host.qr_url("luca.example".to_owned())?, reg_cert.clone(), T0 + 60)?;
+    let max = register_guest(fields("Max"), DeviceType::Ios, T0)?;
+    let c = max.guest.check_in_private_meeting_committee(meeting, daily.clone(), "Max Schmidt".to_owned(), T0 + 60)?;
+    let guests = host.read_guests(vec![StoredCheckIn { record: c.record, additional_data: c.additional_data }]);
+    assert_eq!(guests.iter().map(|g| g.name.as_deref()).collect::<Vec<_>>(), [Some("Max Schmidt")]);
+    let venue = Venue::new()?;
+    let descriptor = registrar.register_venue(venue.registration_request("Café".to_owned(), None)?, year)?;
+    venue.install_descriptor(descriptor, reg_cert.clone(), T0)?;
+    let cafe = ScannedVenue::scan(venue.printed_qr_url("luca.example".to_owned(), None)?, reg_cert, T0 + 60)?;
+    assert_eq!(
+        kind(max.guest.check_in_private_meeting_committee(cafe, daily, "Max Schmidt".to_owned(), T0 + 60)),
+        Some("wrong_kind")
+    );
     Ok(())
 }
