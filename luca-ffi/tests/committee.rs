@@ -326,7 +326,7 @@ fn committee_key_info_announcement_retention_and_a_private_meeting() -> Result<(
     let want = CommitteeKeyInfo {
         daily_key_id: key_id,
         threshold: T,
-        members: N as u16,
+        members: u16::try_from(N).expect("five members fit in a u16"),
         member: 4,
         daily_public_key: daily.public_key(),
         retain_until: daily.retain_until(),
