@@ -49,7 +49,7 @@ use luca_healthoffice::authority::{Registrar, TrustAnchor};
 use luca_healthoffice::{
     HealthOffice, PendingOpening, RECOMMENDED_REQUEST_LIFETIME_SECS, ThresholdOpened, export, match_check_ins,
 };
-use luca_protocol::ids::{DailyKeyId, TraceId, UserId, VenueId};
+use luca_protocol::ids::{DailyKeyId, HealthOfficeId, TraceId, UserId, VenueId};
 use luca_protocol::messages::checkout::MAX_STAY_SECS;
 use luca_protocol::messages::contact_data::ContactFields;
 use luca_protocol::messages::tracing_request::TracingWindow;
@@ -503,7 +503,7 @@ fn run(cfg: &Config, out: &OutputDir) -> Result<Outcome, Error> {
     let case = format!("history share of TAN {typed}").into_bytes();
     let mut opening = office.threshold_opening();
     opening.add_history_share(share_bytes)?;
-    let pending = opening.request_partials(positive, 600, &case)?;
+    let pending = opening.request_partials(positive, 600, &case, &responders(&offices, tracer, cfg))?;
     let opened = threshold_round(&mut rng, &offices, &certs, tracer, cfg, pending, positive, &case)?;
     let history = opened.histories.into_iter().next().ok_or("the history share was not opened")??;
     println!(
@@ -544,7 +544,7 @@ fn run(cfg: &Config, out: &OutputDir) -> Result<Outcome, Error> {
             stays.push((a0, a1));
         }
     }
-    let pending = opening.request_partials(positive, 600, &authorization)?;
+    let pending = opening.request_partials(positive, 600, &authorization, &responders(&offices, tracer, cfg))?;
     let keys = pending.requests().count();
     let encs: usize = pending.requests().map(|r| r.encs().len()).sum();
     let opened = threshold_round(&mut rng, &offices, &certs, tracer, cfg, pending, positive, &authorization)?;
@@ -668,9 +668,19 @@ fn committee_dkg(
     key_id.ok_or_else(|| "an empty committee".into())
 }
 
-/// The tracing office's threshold round: it and the next `threshold − 1` committee members answer
-/// every request of `pending` (each co-office's policy: only the tracing office, only for this
-/// case), and the answers are verified and combined.
+/// The committee offices the tracing office asks for partials (the request names them): itself
+/// and the next `threshold − 1` committee members.
+fn responders(offices: &[HealthOffice], tracer: usize, cfg: &Config) -> Vec<HealthOfficeId> {
+    std::iter::once(tracer)
+        .chain((0..cfg.committee).filter(|&i| i != tracer))
+        .take(usize::from(cfg.threshold))
+        .map(|i| offices[i].id())
+        .collect()
+}
+
+/// The tracing office's threshold round: the offices the requests name answer every request of
+/// `pending` (each co-office's policy: only the tracing office, only for this case), and the
+/// answers are verified and combined.
 #[allow(clippy::too_many_arguments)]
 fn threshold_round(
     rng: &mut ChaCha20Rng,
@@ -682,10 +692,9 @@ fn threshold_round(
     now: UnixTime,
     authorization: &[u8],
 ) -> Result<ThresholdOpened, Error> {
-    let members: Vec<usize> = std::iter::once(tracer)
-        .chain((0..cfg.committee).filter(|&i| i != tracer))
-        .take(usize::from(cfg.threshold))
-        .collect();
+    let asked = responders(offices, tracer, cfg);
+    let members: Vec<usize> =
+        offices.iter().enumerate().filter(|(_, o)| asked.contains(&o.id())).map(|(i, _)| i).collect();
     let tracing_office = offices[tracer].id();
     let requests: Vec<PartialDecryptionRequest> = pending.requests().cloned().collect();
     for request in &requests {

@@ -903,6 +903,7 @@ fn threshold(c: &mut Case<'_>) -> Step {
             c.expect_hex("request_hash", &req.request_hash())?;
             let encs: Vec<Value> = req.encs().iter().map(|e| json!(crate::case::to_hex(e))).collect();
             c.expect_json("encs", &json!(encs));
+            c.expect_json("responders", &json!(req.responders()));
         }
         "response" => {
             let req = request_of(c, &committee)?;

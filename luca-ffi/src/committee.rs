@@ -17,7 +17,7 @@
 //! CommitteeKeyAnnouncement::verify(bytes, certs, now) ─► guests' and scanners' `…_committee` methods
 //!
 //! office.threshold_opening() ─► ThresholdOpening: add_consent_response / add_history_share
-//!   .request_partials(now, secs, authorization) ─► PendingOpening: requests() to the members,
+//!   .request_partials(now, secs, authorization, responders) ─► PendingOpening: requests() to the responders,
 //!   member.answer_partial_decryption(request, requester, now, policy) ─► response bytes
 //!   pending.accept(daily_key_id, response) …; pending.finish() ─► OpenedConsent / OpenedHistory
 //! ```
@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 
 use luca_healthoffice::{CommitteeError, TracingError};
 use luca_protocol::error::{DecodeError, OpenError};
-use luca_protocol::ids::DailyKeyId;
+use luca_protocol::ids::{DailyKeyId, HealthOfficeId};
 use luca_protocol::messages::consent_response::ConsentResponseIn;
 use luca_protocol::messages::history_share::HistoryShareIn;
 use luca_protocol::threshold::announcement;
@@ -37,7 +37,7 @@ use luca_protocol::time::UnixTime;
 use crate::error::LucaError;
 use crate::office::{HealthOffice, OpenedConsent, OpenedHistory, TracingRequest};
 use crate::rng::os_rng;
-use crate::types::{count, lock};
+use crate::types::{count, health_office_id, lock};
 use crate::verified::{DailyKeyAnnouncement, HealthOfficeCertificate};
 
 /// Where a [`CommitteeDkg`] stands.
@@ -501,8 +501,10 @@ impl core::fmt::Debug for ThresholdOpening {
 pub struct PartialRequest {
     /// The daily key it is for: give it to [`PendingOpening::accept`] with each answer.
     pub daily_key_id: u16,
-    /// The signed request: send it to the committee members (this office included).
+    /// The signed request: send it to every office of `responders`.
     pub request: Vec<u8>,
+    /// The committee offices the request names (16-byte ids, in member order): each must answer.
+    pub responders: Vec<Vec<u8>>,
 }
 
 #[uniffi::export]
@@ -544,18 +546,26 @@ impl ThresholdOpening {
 
     /// Opens what the office's own keys open and signs one partial-decryption request per threshold
     /// daily key among the rest, valid from `now` for `validity_secs` (at most an hour), carrying
-    /// `authorization` (what the members' policies check). Runs once; on error nothing is consumed.
+    /// `authorization` (what the members' policies check) and naming the members asked: of
+    /// `responders` (16-byte office ids in order of preference, this office among them if it
+    /// answers its own request), the first `t` on the key's committee. Every one of them must
+    /// answer; if one does not, make a new opening naming another. Runs once; on error nothing is
+    /// consumed.
     ///
     /// # Errors
     /// `Tracing` (as [`HealthOffice::open_consent_response`]; a decode kind for a validity of 0 or
-    /// above an hour, or an authorization above 64 KiB); `Committee` (`invalid_state` if called
-    /// twice); `Poisoned`.
+    /// above an hour, an authorization above 64 KiB or a responder id that is not 16 bytes;
+    /// `too_few` if fewer than `t` responders are on a key's committee); `Committee`
+    /// (`invalid_state` if called twice); `Poisoned`.
     pub fn request_partials(
         &self,
         now: u64,
         validity_secs: u64,
         authorization: Vec<u8>,
+        responders: Vec<Vec<u8>>,
     ) -> Result<Arc<PendingOpening>, LucaError> {
+        let responders =
+            responders.iter().map(|id| health_office_id(id)).collect::<Result<Vec<HealthOfficeId>, LucaError>>()?;
         let mut added = lock(&self.added)?;
         let Some(list) = added.as_ref() else {
             return Err(LucaError::invalid_state("the partials were requested already"));
@@ -570,13 +580,21 @@ impl ThresholdOpening {
                 Added::History(bytes) => opening.add_history_share(bytes)?,
             }
         }
-        let pending = opening.request_partials(UnixTime(now), validity_secs, &authorization)?;
-        drop(office);
-        *added = None;
+        let pending = opening.request_partials(UnixTime(now), validity_secs, &authorization, &responders)?;
         let requests = pending
             .requests()
-            .map(|r| PartialRequest { daily_key_id: r.daily_key_id().0, request: r.as_bytes().to_vec() })
+            .map(|r| {
+                let committee = office.committee_key(r.daily_key_id()).map(|k| k.committee);
+                let responders = r
+                    .responders()
+                    .iter()
+                    .filter_map(|&i| committee.as_ref()?.member(i).ok().map(|m| m.office.as_bytes().to_vec()))
+                    .collect();
+                PartialRequest { daily_key_id: r.daily_key_id().0, request: r.as_bytes().to_vec(), responders }
+            })
             .collect();
+        drop(office);
+        *added = None;
         Ok(Arc::new(PendingOpening { requests, state: Mutex::new(Some(pending)) }))
     }
 }

@@ -98,6 +98,11 @@ fn member(offices: &[Arc<HealthOffice>], member: u16) -> Result<&Arc<HealthOffic
 }
 
 /// Members `members` (1-based) answer every request of `pending` under their policy, and the answers are accepted.
+/// The office ids of committee members `members` (1-based, office `i` is member `i + 1`).
+fn ids(certs: &[Arc<HealthOfficeCertificate>], members: &[u16]) -> Vec<Vec<u8>> {
+    members.iter().filter_map(|&m| certs.get(usize::from(m).checked_sub(1)?)).map(|c| c.office_id()).collect()
+}
+
 fn threshold_round(
     offices: &[Arc<HealthOffice>],
     tracer: &Arc<HealthOfficeCertificate>,
@@ -173,7 +178,7 @@ fn five_offices_threshold_three_trace_a_contact() -> Result<(), LucaError> {
         StoredCheckIn { record: own.record, additional_data: own.additional_data },
     ];
 
-    // Office 1 traces: Erika's history share needs the committee (itself and members 3 and 4).
+    // Office 1 traces: Erika's history share needs the committee (itself and members 2 and 4).
     let tracer = &offices[0];
     let tracer_cert = &certs[0];
     let share = erika.guest.share_history_committee(daily, T0 + 3600)?;
@@ -181,11 +186,15 @@ fn five_offices_threshold_three_trace_a_contact() -> Result<(), LucaError> {
     let opening = tracer.clone().threshold_opening();
     opening.add_history_share(share)?;
     let case = b"case 2026-4711".to_vec();
-    let pending = opening.request_partials(T0 + 3600, 600, case.clone())?;
-    assert_eq!(kind(opening.request_partials(T0 + 3600, 600, case.clone())), Some("invalid_state"));
+    let pending = opening.request_partials(T0 + 3600, 600, case.clone(), ids(&certs, &[1, 2, 4]))?;
+    assert_eq!(
+        kind(opening.request_partials(T0 + 3600, 600, case.clone(), ids(&certs, &[1, 2, 4]))),
+        Some("invalid_state")
+    );
     assert_eq!(kind(opening.add_history_share(vec![])), Some("truncated"));
     let requests = pending.requests();
     assert_eq!(requests.iter().map(|r| r.daily_key_id).collect::<Vec<_>>(), vec![key_id]);
+    assert_eq!(requests[0].responders, ids(&certs, &[1, 2, 4]));
 
     // Member 5's policy refuses: it approves another case only.
     let refused = OnlyFor { requester: tracer_cert.office_id(), authorization: b"another case".to_vec() };
@@ -207,7 +216,17 @@ fn five_offices_threshold_three_trace_a_contact() -> Result<(), LucaError> {
         )),
         Some("policy_failed")
     );
-    threshold_round(&offices, tracer_cert, &[1, 3, 4], &pending, &case)?;
+    // Member 3 is not asked: it refuses, whatever its policy.
+    assert_eq!(
+        kind(offices[2].answer_partial_decryption(
+            requests[0].request.clone(),
+            tracer_cert.clone(),
+            T0 + 3600,
+            Box::new(OnlyFor { requester: tracer_cert.office_id(), authorization: case.clone() })
+        )),
+        Some("refused")
+    );
+    threshold_round(&offices, tracer_cert, &[1, 2, 4], &pending, &case)?;
     // Keep an answer to replay against the next opening.
     let policy = OnlyFor { requester: tracer_cert.office_id(), authorization: case.clone() };
     let old_answer = offices[1].answer_partial_decryption(
@@ -235,7 +254,7 @@ fn five_offices_threshold_three_trace_a_contact() -> Result<(), LucaError> {
     for response in answer.responses {
         opening.add_consent_response(response, request.clone())?;
     }
-    let pending = opening.request_partials(T0 + 3600, 600, case.clone())?;
+    let pending = opening.request_partials(T0 + 3600, 600, case.clone(), ids(&certs, &[1, 4, 5]))?;
     // An answer to the earlier request is named: member 2's partials are wrong for this one.
     let err = pending.accept(key_id, old_answer).err();
     assert_eq!(err.as_ref().map(LucaError::kind), Some("wrong_partial"));
@@ -286,7 +305,11 @@ fn too_few_partials_leave_the_entry_unreadable() -> Result<(), LucaError> {
     let share = erika.guest.share_history_committee(daily, T0 + 60)?;
     let opening = offices[0].clone().threshold_opening();
     opening.add_history_share(share)?;
-    let pending = opening.request_partials(T0 + 3600, 600, vec![])?;
+    // Fewer than t responders named: nothing is signed.
+    let err = opening.request_partials(T0 + 3600, 600, vec![], ids(&certs, &[1, 2])).err();
+    assert_eq!(err.as_ref().map(LucaError::kind), Some("too_few"));
+    assert_eq!(kind(opening.request_partials(T0 + 3600, 600, vec![], vec![vec![0; 15]])), Some("wrong_length"));
+    let pending = opening.request_partials(T0 + 3600, 600, vec![], ids(&certs, &[1, 2, 3]))?;
     threshold_round(&offices, &certs[0], &[1, 2], &pending, &[])?;
     let opened = pending.finish()?;
     assert!(

@@ -397,12 +397,14 @@ impl HealthOffice {
     ///    verifies under this office's trust anchor at `now` ([`KeyError::UntrustedCertificate`],
     ///    [`KeyError::NotCertified`] as [`CommitteeError::Key`]);
     /// 4. [`PartialDecryptionRequestIn::verify`]: the requester is a member of the committee,
-    ///    signed it, and it is current at `now` ([`CommitteeError::Threshold`] with
-    ///    [`ThresholdError::Refused`] or [`ThresholdError::BadSignature`]);
+    ///    signed it, it is current at `now` and names `t` members as its responders
+    ///    ([`CommitteeError::Threshold`] with [`ThresholdError::Refused`] or
+    ///    [`ThresholdError::BadSignature`]);
     /// 5. `policy` accepts it ([`CommitteeError::RefusedByPolicy`]): the office's own rule, for
     ///    example that the [`authorization`](PartialDecryptionRequest::authorization) is a
     ///    tracing request it approves and the encs are that request's;
-    /// 6. the partials and their DLEQ proof, signed.
+    /// 6. this office is among the responders ([`ThresholdError::Refused`]); the partials (with its
+    ///    Lagrange coefficient over the responders) and their DLEQ proof, signed.
     ///
     /// # Errors
     /// As listed.

@@ -4,8 +4,8 @@
 //! ```text
 //! HealthOffice::threshold_opening ─► ThresholdOpening
 //!   .add_consent_response(bytes, &tracing_request) / .add_history_share(bytes)   (any number)
-//!   .request_partials(now, validity, authorization) ─► PendingOpening
-//!     .requests()                      one PartialDecryptionRequest per daily key: send to co-offices
+//!   .request_partials(now, validity, authorization, responders) ─► PendingOpening
+//!     .requests()                      one PartialDecryptionRequest per daily key: send to its responders
 //!     .accept(daily_key_id, response)  each co-office's answer (and this office's own), verified
 //!     .finish() ─► ThresholdOpened { consents: Vec<OpenedConsent>, histories }
 //! ```
@@ -16,7 +16,7 @@
 //! whole daily key this office holds) are opened directly when added.
 
 use luca_protocol::error::{DecodeError, OpenError};
-use luca_protocol::ids::{DailyKeyId, RequestId, TraceId, VenueId};
+use luca_protocol::ids::{DailyKeyId, HealthOfficeId, RequestId, TraceId, VenueId};
 use luca_protocol::messages::additional_data::AdditionalDataContent;
 use luca_protocol::messages::checkin_record::{CheckInSource, InnerRecord};
 use luca_protocol::messages::consent_response::{BoundConsentEntry, ConsentEntry, ConsentResponseIn};
@@ -196,18 +196,24 @@ impl ThresholdOpening<'_> {
     /// Signs one [`PartialDecryptionRequest`] per daily key among the waiting guest QRs and
     /// history shares, for all their encs, valid from `now` for `validity_secs` (at most an
     /// hour), carrying `authorization` (what the co-offices' policy checks: for example the signed
-    /// tracing requests or the TAN case the encs come from).
+    /// tracing requests or the TAN case the encs come from), and naming the members asked: of
+    /// `responders` (offices in order of preference, this office among them if it should answer
+    /// its own request), the first `t` that are on the key's committee. Every one of them must
+    /// answer (each applies its Lagrange coefficient over that set, PROTOCOL.md §13.3); if one
+    /// does not, make a new opening naming another.
     ///
     /// # Errors
     /// [`TracingError::Decode`] (`too_long`) for an authorization above
     /// [`MAX_AUTHORIZATION_LEN`] (co-offices would not decode the request);
-    /// [`TracingError::Threshold`] with [`ThresholdError::Decode`] for a validity of 0 or above an
-    /// hour, or more than 65,535 encs under one daily key.
+    /// [`TracingError::Threshold`] with [`ThresholdError::TooFew`] if fewer than `t` of
+    /// `responders` are on a key's committee, with [`ThresholdError::Decode`] for a validity of 0
+    /// or above an hour, or more than 65,535 encs under one daily key.
     pub fn request_partials(
         self,
         now: UnixTime,
         validity_secs: u64,
         authorization: &[u8],
+        responders: &[HealthOfficeId],
     ) -> Result<PendingOpening, TracingError> {
         if authorization.len() > MAX_AUTHORIZATION_LEN {
             return Err(DecodeError::TooLong { max: MAX_AUTHORIZATION_LEN, got: authorization.len() }.into());
@@ -230,6 +236,20 @@ impl ThresholdOpening<'_> {
         for (id, encs) in encs {
             // `needs_committee` put only keys with a held share here.
             let key = office.committee_keys.get(&id).ok_or(TracingError::UnknownDailyKey)?;
+            let t = usize::from(key.committee.threshold());
+            let mut asked: Vec<u16> = Vec::with_capacity(t);
+            for office_id in responders {
+                if let Some(m) = key.committee.member_of(*office_id)
+                    && asked.len() < t
+                    && !asked.contains(&m.index)
+                {
+                    asked.push(m.index);
+                }
+            }
+            if asked.len() < t {
+                return Err(ThresholdError::TooFew { needed: t, got: asked.len() }.into());
+            }
+            asked.sort_unstable();
             let request = PartialDecryptionRequest::sign(
                 office.signing_key(),
                 office.id,
@@ -237,6 +257,7 @@ impl ThresholdOpening<'_> {
                 now,
                 validity_secs,
                 authorization,
+                &asked,
                 &encs,
             )?;
             requests.push(PendingRequest {
@@ -300,7 +321,7 @@ impl PendingOpening {
         Ok(member)
     }
 
-    /// Combines the accepted partials of each daily key (Lagrange, the first `t` distinct members)
+    /// Combines the accepted partials of each daily key (the sum of every responder's partial)
     /// and opens every waiting guest QR and history share, the guest QRs in parallel on rayon's
     /// current pool. Entries keep the order of their responses; the result does not depend on the
     /// thread count.

@@ -16,7 +16,7 @@ mod common;
 
 use common::*;
 use luca_healthoffice::{CommitteeError, CommitteeKeyInstalled, HealthOffice, KeyError, PendingOpening, TracingError};
-use luca_protocol::ids::DailyKeyId;
+use luca_protocol::ids::{DailyKeyId, HealthOfficeId};
 use luca_protocol::messages::checkin_record::InnerRecord;
 use luca_protocol::messages::tracing_request::TracingWindow;
 use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncement;
@@ -64,6 +64,11 @@ fn answer(w: &mut World, member: usize, requester: usize, request: &PartialDecry
         .unwrap()
         .as_bytes()
         .to_vec()
+}
+
+/// The office ids of `members` (indices into the world's offices), for `request_partials`.
+fn ids(w: &World, members: &[usize]) -> Vec<HealthOfficeId> {
+    members.iter().map(|&m| w.offices[m].id()).collect()
 }
 
 fn answer_all(w: &mut World, pending: &mut PendingOpening, members: &[usize]) {
@@ -126,7 +131,7 @@ fn five_offices_t3_open_a_history_and_a_consent_response_through_the_role_api() 
     assert_eq!(s.w.offices[0].open_history_share(&history).unwrap_err(), TracingError::UnknownDailyKey);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let mut pending = opening.request_partials(NOW, 600, b"TAN case 17").unwrap();
+    let mut pending = opening.request_partials(NOW, 600, b"TAN case 17", &ids(&s.w, &[0, 2, 4])).unwrap();
     assert_eq!(pending.requests().count(), 1);
     assert_eq!(pending.requests().next().unwrap().encs().len(), 1);
     answer_all(&mut s.w, &mut pending, &[0, 2, 4]);
@@ -147,7 +152,7 @@ fn five_offices_t3_open_a_history_and_a_consent_response_through_the_role_api() 
 
     let mut opening = s.w.offices[0].threshold_opening();
     assert_eq!(opening.add_consent_response(&consent, &request).unwrap(), 2);
-    let mut pending = opening.request_partials(NOW, 600, request.as_bytes()).unwrap();
+    let mut pending = opening.request_partials(NOW, 600, request.as_bytes(), &ids(&s.w, &[1, 3, 0])).unwrap();
     assert_eq!(pending.requests().next().unwrap().encs().len(), 2);
     answer_all(&mut s.w, &mut pending, &[1, 3, 0]);
     let opened = pending.finish();
@@ -176,7 +181,7 @@ fn t1_any_single_member_opens_alone() {
     for tracer in 0..3 {
         let mut opening = w.offices[tracer].threshold_opening();
         opening.add_history_share(&history).unwrap();
-        let mut pending = opening.request_partials(NOW, 60, b"t = 1").unwrap();
+        let mut pending = opening.request_partials(NOW, 60, b"t = 1", &ids(&w, &[tracer])).unwrap();
         let request = pending.requests().next().unwrap().clone();
         let cert = w.certs[tracer].clone();
         let own = w.offices[tracer].answer_partial_decryption(&mut w.rng, request.as_bytes(), &cert, NOW, |_| true);
@@ -192,7 +197,7 @@ fn the_policy_hook_sees_the_request_and_may_refuse() {
     let history = s.guests[0].history(&mut s.w.rng, &s.daily);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let mut pending = opening.request_partials(NOW, 600, b"TAN case 18").unwrap();
+    let mut pending = opening.request_partials(NOW, 600, b"TAN case 18", &ids(&s.w, &[0, 1, 2])).unwrap();
     let request = pending.requests().next().unwrap().clone();
     let cert = s.w.certs[0].clone();
     let mut seen = Vec::new();
@@ -222,7 +227,7 @@ fn requests_a_co_office_refuses() {
     let history = s.guests[0].history(&mut s.w.rng, &s.daily);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let pending = opening.request_partials(NOW, 600, b"case").unwrap();
+    let pending = opening.request_partials(NOW, 600, b"case", &ids(&s.w, &[0, 1, 2])).unwrap();
     let request = pending.requests().next().unwrap().clone();
     let cert0 = s.w.certs[0].clone();
     let co = &s.w.offices[1];
@@ -238,14 +243,27 @@ fn requests_a_co_office_refuses() {
         at(NOW.minus_secs(1), rng).unwrap_err(),
         CommitteeError::Threshold(ThresholdError::Refused("request not current"))
     );
+    // A member the request does not name (members 1, 2 and 3 are asked).
+    assert_eq!(
+        s.w.offices[3].answer_partial_decryption(rng, request.as_bytes(), &cert0, NOW, |_| true).unwrap_err(),
+        CommitteeError::Threshold(ThresholdError::Refused("this member is not among the responders"))
+    );
     // The daily key's retention has ended (the share is not purged yet, but not used either).
     assert_eq!(at(DAY_START.plus_secs(28 * DAY), rng).unwrap_err(), CommitteeError::Expired);
 
     // From a certified office outside the committee.
     let outsider = raw_office(rng, &s.w.anchor);
-    let out =
-        PartialDecryptionRequest::sign(&outsider.keys.signing, outsider.id, KEY, NOW, 600, b"case", request.encs())
-            .unwrap();
+    let out = PartialDecryptionRequest::sign(
+        &outsider.keys.signing,
+        outsider.id,
+        KEY,
+        NOW,
+        600,
+        b"case",
+        &[1, 2, 3],
+        request.encs(),
+    )
+    .unwrap();
     assert_eq!(
         co.answer_partial_decryption(rng, out.as_bytes(), &outsider.cert, NOW, |_| true).unwrap_err(),
         CommitteeError::Threshold(ThresholdError::Refused("requester is not a committee member"))
@@ -258,9 +276,17 @@ fn requests_a_co_office_refuses() {
     );
     // For a daily key this office holds no share of.
     let keys = &outsider.keys.signing;
-    let other_key =
-        PartialDecryptionRequest::sign(keys, outsider.id, DailyKeyId(KEY.0 + 1), NOW, 600, b"x", request.encs())
-            .unwrap();
+    let other_key = PartialDecryptionRequest::sign(
+        keys,
+        outsider.id,
+        DailyKeyId(KEY.0 + 1),
+        NOW,
+        600,
+        b"x",
+        &[1, 2, 3],
+        request.encs(),
+    )
+    .unwrap();
     assert_eq!(
         co.answer_partial_decryption(rng, other_key.as_bytes(), &outsider.cert, NOW, |_| true).unwrap_err(),
         CommitteeError::UnknownDailyKey
@@ -279,10 +305,10 @@ fn a_wrong_partial_is_named_and_not_kept() {
     let other_history = s.guests[1].history(&mut s.w.rng, &s.daily);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let mut pending = opening.request_partials(NOW, 600, b"case A").unwrap();
+    let mut pending = opening.request_partials(NOW, 600, b"case A", &ids(&s.w, &[0, 1, 2])).unwrap();
     let mut other = s.w.offices[0].threshold_opening();
     other.add_history_share(&other_history).unwrap();
-    let other = other.request_partials(NOW, 600, b"case B").unwrap();
+    let other = other.request_partials(NOW, 600, b"case B", &ids(&s.w, &[0, 1, 2])).unwrap();
     let request = pending.requests().next().unwrap().clone();
     let request_b = other.requests().next().unwrap().clone();
 
@@ -310,7 +336,8 @@ fn purge_erases_the_shares_of_expired_daily_keys() {
     let history = s.guests[0].history(&mut s.w.rng, &s.daily);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let request = opening.request_partials(NOW, 600, b"case").unwrap().requests().next().unwrap().clone();
+    let request =
+        opening.request_partials(NOW, 600, b"case", &ids(&s.w, &[0, 1, 2])).unwrap().requests().next().unwrap().clone();
 
     let report = s.w.offices[1].purge(retain_until.minus_secs(1));
     assert_eq!((report.daily_keys_erased, report.daily_key_shares_erased), (0, 0));
@@ -400,7 +427,7 @@ fn what_the_office_opens_itself_needs_no_partials() {
     let consent = s.venue.consent(&mut s.w.rng, &request, &s.w.certs[0], &s.records, |_| None);
     let mut opening = s.w.offices[0].threshold_opening();
     assert_eq!(opening.add_consent_response(&consent, &request).unwrap(), 3);
-    let mut pending = opening.request_partials(NOW, 600, request.as_bytes()).unwrap();
+    let mut pending = opening.request_partials(NOW, 600, request.as_bytes(), &ids(&s.w, &[0, 1, 2])).unwrap();
     // Only the two QRs sealed to the threshold key are asked for.
     assert_eq!(pending.requests().map(|r| r.encs().len()).collect::<Vec<_>>(), vec![2]);
     answer_all(&mut s.w, &mut pending, &[0, 1, 2]);
@@ -413,14 +440,32 @@ fn what_the_office_opens_itself_needs_no_partials() {
     let history = jonas.history(&mut s.w.rng, &whole);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let pending = opening.request_partials(NOW, 600, b"case").unwrap();
+    let pending = opening.request_partials(NOW, 600, b"case", &ids(&s.w, &[0, 1, 2])).unwrap();
     assert_eq!(pending.requests().count(), 0);
     assert_eq!(pending.finish().histories[0].as_ref().unwrap().user_id, jonas.user_id);
 
     // An authorization the co-offices would not decode is refused before anything is signed.
     let opening = s.w.offices[0].threshold_opening();
     let long = vec![0u8; luca_healthoffice::MAX_AUTHORIZATION_LEN + 1];
-    assert_eq!(opening.request_partials(NOW, 600, &long).unwrap_err().kind(), "too_long");
+    assert_eq!(opening.request_partials(NOW, 600, &long, &[]).unwrap_err().kind(), "too_long");
+
+    // Fewer than t responders on the key's committee (an office twice counts once; an office
+    // off the committee not at all): nothing is signed.
+    let history = s.guests[0].history(&mut s.w.rng, &s.daily);
+    let outsider = world(99, 1).offices[0].id();
+    for responders in [ids(&s.w, &[0, 1]), ids(&s.w, &[0, 1, 1]), [ids(&s.w, &[0, 1]), vec![outsider]].concat()] {
+        let mut opening = s.w.offices[0].threshold_opening();
+        opening.add_history_share(&history).unwrap();
+        assert_eq!(
+            opening.request_partials(NOW, 600, b"case", &responders).unwrap_err(),
+            TracingError::Threshold(ThresholdError::TooFew { needed: 3, got: 2 })
+        );
+    }
+    // More than t: the first t in the order given are asked.
+    let mut opening = s.w.offices[0].threshold_opening();
+    opening.add_history_share(&history).unwrap();
+    let pending = opening.request_partials(NOW, 600, b"case", &ids(&s.w, &[4, 0, 2, 1])).unwrap();
+    assert_eq!(pending.requests().next().unwrap().responders(), &[1, 3, 5]);
 }
 
 #[test]
@@ -433,7 +478,7 @@ fn finishing_is_the_same_on_one_thread_or_two() {
     for threads in [1, 2] {
         let mut opening = s.w.offices[0].threshold_opening();
         opening.add_consent_response(&consent, &request).unwrap();
-        let mut pending = opening.request_partials(NOW, 600, b"case").unwrap();
+        let mut pending = opening.request_partials(NOW, 600, b"case", &ids(&s.w, &[0, 1, 2])).unwrap();
         answer_all(&mut s.w, &mut pending, &[0, 1, 2]);
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let opened = pool.install(|| pending.finish());
@@ -472,7 +517,7 @@ fn shares_survive_the_exported_state_and_a_restored_committee_opens() {
     let history = s.guests[1].history(&mut s.w.rng, &s.daily);
     let mut opening = s.w.offices[0].threshold_opening();
     opening.add_history_share(&history).unwrap();
-    let mut pending = opening.request_partials(NOW, 600, b"TAN case 18").unwrap();
+    let mut pending = opening.request_partials(NOW, 600, b"TAN case 18", &ids(&s.w, &[0, 1, 3])).unwrap();
     answer_all(&mut s.w, &mut pending, &[0, 1, 3]);
     let shared = pending.finish().histories.into_iter().next().unwrap().unwrap();
     assert_eq!(shared.user_id, s.guests[1].user_id);

@@ -414,6 +414,15 @@ impl ArrayReader {
         }
     }
 
+    /// `value` (an item of an array read with [`ArrayReader::array`]) as an unsigned integer that
+    /// fits `u16`: another type is `unexpected_type`, a negative or larger integer `invalid_field`.
+    pub(crate) fn u16_value(value: Value, field: &'static str) -> Result<u16, DecodeError> {
+        match value {
+            Value::Integer(i) => u16::try_from(i).map_err(|_| DecodeError::InvalidField { field }),
+            _ => Err(DecodeError::UnexpectedType { field }),
+        }
+    }
+
     /// `value` (an item of an array read with [`ArrayReader::array`]) as a byte string of exactly `N` bytes.
     pub(crate) fn fixed_value<const N: usize>(value: Value, field: &'static str) -> Result<[u8; N], DecodeError> {
         match value {

@@ -128,7 +128,7 @@ fn guest_qr(rng: &mut ChaCha20Rng, f: &Fixture) -> (GuestCheckInQr, UserId, Data
     (qr, user_id, data_secret)
 }
 
-fn request(f: &Fixture, requester: usize, encs: &[[u8; 65]]) -> PartialDecryptionRequest {
+fn request(f: &Fixture, requester: usize, responders: &[u16], encs: &[[u8; 65]]) -> PartialDecryptionRequest {
     let o = &f.offices[requester];
     PartialDecryptionRequest::sign(
         &o.keys.signing,
@@ -137,6 +137,7 @@ fn request(f: &Fixture, requester: usize, encs: &[[u8; 65]]) -> PartialDecryptio
         NOW,
         600,
         b"tracing request bytes",
+        responders,
         encs,
     )
     .unwrap()
@@ -198,7 +199,7 @@ fn a_check_in_and_a_history_share_open_both_ways_with_the_same_plaintext() {
     let share = HistoryShareIn::from_slice(share.as_bytes()).unwrap();
 
     // Threshold: office 1 (member 1) asks members 2 and 4; its own share is the third.
-    let req = request(&f, 0, &[qr.enc(), share.enc()]);
+    let req = request(&f, 0, &[1, 2, 4], &[qr.enc(), share.enc()]);
     let responses: Vec<_> = [0usize, 1, 3].iter().map(|&m| answer(&mut f, m, &req)).collect();
     let verified: Vec<_> = responses.iter().map(|r| received(&f, &req, r).unwrap()).collect();
     let combined = combine(&req, &f.outcomes[0].public, &verified).unwrap();
@@ -221,7 +222,7 @@ fn attack_t_minus_1_offices_cannot_open() {
     let mut f = fixture(5, 3);
     let mut rng = ChaCha20Rng::seed_from_u64(6);
     let (qr, _, _) = guest_qr(&mut rng, &f);
-    let req = request(&f, 0, &[qr.enc()]);
+    let req = request(&f, 0, &[1, 2, 3], &[qr.enc()]);
     let answers: Vec<_> = [0usize, 1].iter().map(|&m| answer(&mut f, m, &req)).collect();
     let two: Vec<_> = answers.iter().map(|r| received(&f, &req, r).unwrap()).collect();
     assert_eq!(combine(&req, &f.outcomes[0].public, &two).unwrap_err(), ThresholdError::TooFew { needed: 3, got: 2 });
@@ -240,8 +241,8 @@ fn attack_wrong_replayed_or_misplaced_partials_are_detected_and_named() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
     let (qr_a, _, _) = guest_qr(&mut rng, &f);
     let (qr_b, _, _) = guest_qr(&mut rng, &f);
-    let req_a = request(&f, 0, &[qr_a.enc()]);
-    let req_b = request(&f, 0, &[qr_b.enc()]);
+    let req_a = request(&f, 0, &[2, 3, 4], &[qr_a.enc()]);
+    let req_b = request(&f, 0, &[2, 3, 4], &[qr_b.enc()]);
 
     // Member 3 answers with another scalar (a wrong partial, honestly signed by it).
     let fake = SecretShare::from_secret_bytes(3, &[7u8; 32]).unwrap();
@@ -255,6 +256,38 @@ fn attack_wrong_replayed_or_misplaced_partials_are_detected_and_named() {
     // Member 2's genuine answer to request B, replayed as an answer to request A.
     let for_b = answer(&mut f, 1, &req_b);
     assert_eq!(received(&f, &req_a, &for_b).unwrap_err(), ThresholdError::WrongPartial { member: 2 });
+
+    // Member 1 is asked to answer request A, which did not name it: it refuses; its answer to a
+    // request that did name it is no answer to one that did not (named).
+    let verified_a = PartialDecryptionRequestIn::from_slice(req_a.as_bytes())
+        .unwrap()
+        .verify(&f.offices[0].cert, &f.committee, NOW)
+        .unwrap();
+    assert_eq!(
+        PartialDecryptionResponse::answer(&mut f.rng, &verified_a, &f.outcomes[0].share, &f.offices[0].keys.signing)
+            .unwrap_err(),
+        ThresholdError::Refused("this member is not among the responders")
+    );
+    let req_1 = request(&f, 0, &[1, 2, 3], &[qr_a.enc()]);
+    let by_1 = answer(&mut f, 0, &req_1);
+    let unasked = PartialDecryptionRequest::sign(
+        &f.offices[0].keys.signing,
+        f.offices[0].cert.id(),
+        DailyKeyId(7),
+        NOW,
+        600,
+        b"tracing request bytes",
+        &[2, 3, 4],
+        &[qr_a.enc()],
+    )
+    .unwrap();
+    assert_eq!(received(&f, &unasked, &by_1).unwrap_err(), ThresholdError::WrongPartial { member: 1 });
+
+    // A partial for the right enc and member but another responder set (the coefficient of
+    // another set) fails the proof of this one.
+    let req_a2 = request(&f, 0, &[2, 4, 5], &[qr_a.enc()]);
+    let by_2_other_set = answer(&mut f, 1, &req_a2);
+    assert_eq!(received(&f, &req_a, &by_2_other_set).unwrap_err(), ThresholdError::WrongPartial { member: 2 });
 
     // A response signed by member 4 but claiming to be member 5's.
     let by_4 = answer(&mut f, 3, &req_a);
@@ -274,7 +307,7 @@ fn attack_requests_a_co_office_must_refuse() {
     let f = fixture(5, 3);
     let mut rng = ChaCha20Rng::seed_from_u64(8);
     let (qr, _, _) = guest_qr(&mut rng, &f);
-    let req = request(&f, 0, &[qr.enc()]);
+    let req = request(&f, 0, &[1, 2, 3], &[qr.enc()]);
     let parse = |r: &PartialDecryptionRequest| PartialDecryptionRequestIn::from_slice(r.as_bytes()).unwrap();
     // Expired (and not yet valid).
     assert_eq!(
@@ -300,6 +333,7 @@ fn attack_requests_a_co_office_must_refuse() {
         NOW,
         600,
         b"x",
+        &[1, 2, 3],
         &[qr.enc()],
     )
     .unwrap();
@@ -321,6 +355,7 @@ fn attack_requests_a_co_office_must_refuse() {
         NOW,
         600,
         b"x",
+        &[1, 2, 3],
         &[qr.enc()],
     )
     .unwrap();
@@ -336,6 +371,7 @@ fn attack_requests_a_co_office_must_refuse() {
         NOW,
         600,
         b"x",
+        &[1, 2, 3],
         &[qr.enc()],
     )
     .unwrap();
@@ -343,6 +379,33 @@ fn attack_requests_a_co_office_must_refuse() {
         parse(&other).verify(&f.offices[0].cert, &f.committee, NOW).unwrap_err(),
         ThresholdError::Refused("another daily key")
     );
+    // A responder set that is not t members of the committee: refused.
+    for responders in [&[1u16, 2][..], &[1, 2, 3, 4], &[1, 2, 6]] {
+        let r = request(&f, 0, responders, &[qr.enc()]);
+        assert_eq!(
+            parse(&r).verify(&f.offices[0].cert, &f.committee, NOW).unwrap_err(),
+            ThresholdError::Refused("responders are not t members of the committee"),
+            "{responders:?}"
+        );
+    }
+    // Responders not strictly ascending, or index 0, do not even sign (nor decode, see the vectors).
+    for responders in [&[2u16, 1, 3][..], &[1, 1, 3], &[0, 1, 2], &[]] {
+        let r = PartialDecryptionRequest::sign(
+            &f.offices[0].keys.signing,
+            f.offices[0].cert.id(),
+            DailyKeyId(7),
+            NOW,
+            600,
+            b"x",
+            responders,
+            &[qr.enc()],
+        );
+        assert_eq!(
+            r.unwrap_err(),
+            ThresholdError::Decode(luca_protocol::error::DecodeError::InvalidField { field: "responders" }),
+            "{responders:?}"
+        );
+    }
     // A request valid for longer than an hour does not decode.
     let bytes = req.as_bytes();
     assert!(PartialDecryptionRequestIn::from_slice(&bytes[..bytes.len() - 1]).is_err());
@@ -382,6 +445,7 @@ fn attack_a_removed_members_old_share_opens_nothing_sealed_to_a_later_key() {
         NOW,
         600,
         b"x",
+        &[1, 2, 3],
         &[qr.enc()],
     )
     .unwrap();
@@ -401,6 +465,7 @@ fn attack_a_removed_members_old_share_opens_nothing_sealed_to_a_later_key() {
         NOW,
         600,
         b"x",
+        &[1, 2, 4],
         &[qr.enc()],
     )
     .unwrap();

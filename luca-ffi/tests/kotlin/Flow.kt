@@ -650,16 +650,25 @@ fun stepCommitteeHistoryShare() {
     val opening = tracer.thresholdOpening()
     opening.addHistoryShare(share)
     c.case = "case 2026-0815".toByteArray()
-    val pending = opening.requestPartials(c.now, 600uL, c.case)
-    expectError<LucaException.Committee>("invalid_state") { opening.requestPartials(c.now, 600uL, c.case) }
+    // The request names the members asked: C (the tracing office itself) and D. Fewer than t of
+    // the committee: nothing is signed.
+    val asked = listOf(c.certs[0].officeId(), c.certs[1].officeId())
+    expectError<LucaException.Tracing>("too_few") { opening.requestPartials(c.now, 600uL, c.case, asked.take(1)) }
+    val pending = opening.requestPartials(c.now, 600uL, c.case, asked)
+    expectError<LucaException.Committee>("invalid_state") { opening.requestPartials(c.now, 600uL, c.case, asked) }
     val requests = pending.requests()
     eq(requests.map { it.dailyKeyId }, listOf(c.keyId), "partial request key ids")
+    eq(requests[0].responders.map { hex(it) }, asked.map { hex(it) }, "partial request responders")
     // Member E's policy approves another case only: refused.
     val refusing = OnlyFor(c.certs[0].officeId(), "another case".toByteArray())
     expectError<LucaException.Committee>("refused_by_policy") {
         c.offices[2].answerPartialDecryption(requests[0].request, c.certs[0], c.now, refusing)
     }
     eq(refusing.asked, 1, "refusing policy calls")
+    // E is not asked: it refuses whatever its policy says.
+    expectError<LucaException.Committee>("refused") {
+        c.offices[2].answerPartialDecryption(requests[0].request, c.certs[0], c.now, OnlyFor(c.certs[0].officeId(), c.case))
+    }
     // A policy that throws fails the call (`policy_failed`); it ran without the office's lock, so
     // the office still works.
     for (policy in listOf(Broken(), Undecided())) {
@@ -670,7 +679,7 @@ fun stepCommitteeHistoryShare() {
     eq(c.offices[1].committeeKeyIds(), listOf(c.keyId), "member D still works")
     answerAll(pending, listOf(0, 1), c.case, c.now)
     // An answer kept to replay against the next opening.
-    c.oldAnswer = c.offices[2].answerPartialDecryption(
+    c.oldAnswer = c.offices[1].answerPartialDecryption(
         requests[0].request, c.certs[0], c.now, OnlyFor(c.certs[0].officeId(), c.case),
     )
     val opened = pending.finish()
@@ -691,8 +700,8 @@ fun stepCommitteeConsentAndDecrypt() {
     eq(answer.consented, 2uL, "committee consents")
     val opening = tracer.thresholdOpening()
     for (response in answer.responses) opening.addConsentResponse(response, request)
-    val pending = opening.requestPartials(c.now + 60uL, 600uL, c.case)
-    // The replayed answer is named: member E's partials are wrong for this request.
+    val pending = opening.requestPartials(c.now + 60uL, 600uL, c.case, listOf(c.certs[0].officeId(), c.certs[2].officeId()))
+    // The replayed answer is named: member D's partials are wrong for this request (which asks C and E).
     expectError<LucaException.Tracing>("wrong_partial") { pending.accept(c.keyId, c.oldAnswer) }
     answerAll(pending, listOf(0, 2), c.case, c.now + 60uL)
     val contacts = ArrayList<Contact>()

@@ -470,10 +470,15 @@ def step_committee_history_share():
     opening = tracer.threshold_opening()
     opening.add_history_share(share)
     c.case = b"case 2026-0815"
-    pending = opening.request_partials(c.now, 600, c.case)
-    expect_error(ffi.LucaError.Committee, "invalid_state", opening.request_partials, c.now, 600, c.case)
+    # The request names the members asked: C (the tracing office itself) and D. Fewer than t of
+    # the committee: nothing is signed.
+    asked = [c.certs[0].office_id(), c.certs[1].office_id()]
+    expect_error(ffi.LucaError.Tracing, "too_few", opening.request_partials, c.now, 600, c.case, asked[:1])
+    pending = opening.request_partials(c.now, 600, c.case, asked)
+    expect_error(ffi.LucaError.Committee, "invalid_state", opening.request_partials, c.now, 600, c.case, asked)
     requests = pending.requests()
     assert [r.daily_key_id for r in requests] == [c.key_id]
+    assert requests[0].responders == asked
     # Member E's policy approves another case only: refused.
     refusing = OnlyFor(c.certs[0].office_id(), b"another case")
     expect_error(
@@ -486,6 +491,16 @@ def step_committee_history_share():
         refusing,
     )
     assert refusing.asked == 1
+    # E is not asked: it refuses whatever its policy says.
+    expect_error(
+        ffi.LucaError.Committee,
+        "refused",
+        c.offices[2].answer_partial_decryption,
+        requests[0].request,
+        c.certs[0],
+        c.now,
+        OnlyFor(c.certs[0].office_id(), c.case),
+    )
 
     # A policy that raises fails the call (`policy_failed`); it ran without the office's lock, so
     # the office still works.
@@ -510,7 +525,7 @@ def step_committee_history_share():
     assert c.offices[1].committee_key_ids() == [c.key_id]
     answer_all(pending, [0, 1], c.case, c.now)
     # An answer kept to replay against the next opening.
-    c.old_answer = c.offices[2].answer_partial_decryption(requests[0].request, c.certs[0], c.now, OnlyFor(c.certs[0].office_id(), c.case))
+    c.old_answer = c.offices[1].answer_partial_decryption(requests[0].request, c.certs[0], c.now, OnlyFor(c.certs[0].office_id(), c.case))
     opened = pending.finish()
     assert len(opened.histories) == 1 and opened.histories[0].error_kind is None
     c.history = opened.histories[0].history
@@ -528,8 +543,8 @@ def step_committee_consent_and_decrypt():
     opening = tracer.threshold_opening()
     for response in answer.responses:
         opening.add_consent_response(response, request)
-    pending = opening.request_partials(c.now + 60, 600, c.case)
-    # The replayed answer is named: member E's partials are wrong for this request.
+    pending = opening.request_partials(c.now + 60, 600, c.case, [c.certs[0].office_id(), c.certs[2].office_id()])
+    # The replayed answer is named: member D's partials are wrong for this request (which asks C and E).
     expect_error(ffi.LucaError.Tracing, "wrong_partial", pending.accept, c.key_id, c.old_answer)
     answer_all(pending, [0, 2], c.case, c.now + 60)
     contacts = []

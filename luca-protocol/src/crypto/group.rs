@@ -102,6 +102,12 @@ impl Scalar {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Point(ProjectivePoint);
 
+impl core::fmt::Debug for Point {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Point")
+    }
+}
+
 impl Point {
     /// The identity.
     pub(crate) const IDENTITY: Self = Self(ProjectivePoint::IDENTITY);
@@ -145,6 +151,28 @@ impl Point {
             .map(|a| {
                 let bytes = a.to_bytes();
                 <[u8; COMPRESSED_POINT_LEN]>::try_from(bytes.as_slice()).map_err(|_| CryptoError)
+            })
+            .collect()
+    }
+
+    /// The x-coordinates (as [`Point::x_coordinate`]) of `points`, with one field inversion for all
+    /// of them (batch normalisation); fails if any is the identity. Constant time in the points.
+    pub(crate) fn batch_x_coordinates(points: &[Point]) -> Result<Vec<Zeroizing<[u8; 32]>>, CryptoError> {
+        use p256::elliptic_curve::group::Curve as _;
+        use p256::elliptic_curve::point::AffineCoordinates as _;
+        if points.iter().any(|p| p.is_identity()) {
+            return Err(CryptoError);
+        }
+        let projective: Zeroizing<Vec<ProjectivePoint>> = Zeroizing::new(points.iter().map(|p| p.0).collect());
+        let mut affine = Zeroizing::new(vec![AffinePoint::IDENTITY; projective.len()]);
+        ProjectivePoint::batch_normalize(&projective, &mut affine);
+        affine
+            .iter()
+            .map(|a| {
+                let x = a.x();
+                let mut out = Zeroizing::new([0u8; 32]);
+                out.copy_from_slice(x.as_slice());
+                Ok(out)
             })
             .collect()
     }
@@ -206,6 +234,7 @@ impl Point {
 
     /// The x-coordinate (the DH value of DHKEM(P-256), RFC 9180 §4.1 / SEC1 §3.3.1); fails for the
     /// identity.
+    #[cfg(test)]
     pub(crate) fn x_coordinate(self) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
         let sec1 = Zeroizing::new(self.to_uncompressed()?);
         let mut x = Zeroizing::new([0u8; 32]);
@@ -238,6 +267,19 @@ mod tests {
             assert!(Point::lincomb_vartime(&pairs) == naive, "n = {n}");
         }
         assert!(Point::lincomb_vartime(&[]).is_identity());
+    }
+
+    /// Batch x-coordinates equal the one-at-a-time x-coordinate, and refuse the identity.
+    #[test]
+    fn batch_x_coordinates_match_x_coordinate() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let points: Vec<Point> = (0..9).map(|_| Point::mul_base(Scalar::random(&mut rng))).collect();
+        let one_by_one: Vec<[u8; 32]> = points.iter().map(|p| *p.x_coordinate().unwrap()).collect();
+        let batch: Vec<[u8; 32]> = Point::batch_x_coordinates(&points).unwrap().iter().map(|x| **x).collect();
+        assert_eq!(batch, one_by_one);
+        let mut with_identity = points;
+        with_identity[2] = Point::IDENTITY;
+        assert_eq!(Point::batch_x_coordinates(&with_identity).map(|v| v.len()), Err(CryptoError));
     }
 
     /// Batch compression equals compressing one point at a time, and refuses the identity.

@@ -135,11 +135,20 @@ pub(crate) fn prove<R: CryptoRng>(
 
 /// `VerifyProof(G, B, C, D, proof)` with `ComputeComposites`. Everything here is public: the composites
 /// and both verification equations are variable-time multi-scalar multiplications.
-pub(crate) fn verify(b: Point, cs: &[Point], ds: &[Point], proof: &DleqProof) -> Result<(), CryptoError> {
+/// `d_bytes` are the compressed encodings of `ds`, as received (the caller decoded `ds` from them).
+pub(crate) fn verify(
+    b: Point,
+    cs: &[Point],
+    ds: &[Point],
+    d_bytes: &[[u8; COMPRESSED_POINT_LEN]],
+    proof: &DleqProof,
+) -> Result<(), CryptoError> {
     let bm = b.to_compressed()?;
     let c_bytes = Point::batch_to_compressed(cs)?;
-    let d_bytes = Point::batch_to_compressed(ds)?;
-    let d = weights(&bm, &c_bytes, &d_bytes)?;
+    let d = weights(&bm, &c_bytes, d_bytes)?;
+    if ds.len() != d_bytes.len() {
+        return Err(CryptoError);
+    }
     let m = composite(&d, cs);
     let z = composite(&d, ds);
     let t2 = Point::lincomb_vartime(&[(Point::mul_base(Scalar::ONE), proof.s), (b, proof.c)]);
@@ -170,7 +179,7 @@ mod tests {
         for n in [1, 2, 17] {
             let (mut rng, k, b, cs, ds) = setup(n);
             let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
-            verify(b, &cs, &ds, &proof).unwrap();
+            verify(b, &cs, &ds, &Point::batch_to_compressed(&ds).unwrap(), &proof).unwrap();
             assert_eq!(DleqProof::from_bytes(&proof.to_bytes()).unwrap(), proof);
         }
     }
@@ -180,13 +189,13 @@ mod tests {
         let (mut rng, k, b, cs, mut ds) = setup(5);
         let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
         ds[3] = ds[3].add(Point::mul_base(Scalar::ONE));
-        assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
+        assert_eq!(verify(b, &cs, &ds, &Point::batch_to_compressed(&ds).unwrap(), &proof), Err(CryptoError));
         // A partial computed with another key, proven honestly for that key, fails against B.
         let (mut rng, _, b, cs, _) = setup(3);
         let other = Scalar::random(&mut rng);
         let ds: Vec<Point> = cs.iter().map(|c| c.mul(other)).collect();
         let (proof, _) = prove(&mut rng, other, b, &cs, &ds).unwrap();
-        assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
+        assert_eq!(verify(b, &cs, &ds, &Point::batch_to_compressed(&ds).unwrap(), &proof), Err(CryptoError));
     }
 
     #[test]
@@ -194,7 +203,7 @@ mod tests {
         let (mut rng, k, b, cs, mut ds) = setup(3);
         let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
         ds.swap(0, 1);
-        assert_eq!(verify(b, &cs, &ds, &proof), Err(CryptoError));
+        assert_eq!(verify(b, &cs, &ds, &Point::batch_to_compressed(&ds).unwrap(), &proof), Err(CryptoError));
     }
 
     #[test]
@@ -202,6 +211,6 @@ mod tests {
         let (mut rng, k, b, cs, ds) = setup(2);
         assert_eq!(prove(&mut rng, k, b, &[], &[]).map(|(p, _)| p), Err(CryptoError));
         let (proof, _) = prove(&mut rng, k, b, &cs, &ds).unwrap();
-        assert_eq!(verify(b, &cs, &ds[..1], &proof), Err(CryptoError));
+        assert_eq!(verify(b, &cs, &ds[..1], &Point::batch_to_compressed(&ds[..1]).unwrap(), &proof), Err(CryptoError));
     }
 }

@@ -5,9 +5,10 @@
 //! daily key; afterwards each member holds a secret share `x_j` of a daily private key `x` that is
 //! never assembled, and everybody knows the daily public key `X = x·G` and every member's public
 //! share `X_j = x_j·G`. Guests, venues and scanners seal to `X` exactly as before (RFC 9180 HPKE);
-//! to open a ciphertext with ephemeral key `enc`, the tracing office asks `t` members for partials
-//! `D_j = x_j · enc`, each with a batched DLEQ proof against `X_j`, and combines them with Lagrange
-//! coefficients into `x · enc`, the Diffie–Hellman value HPKE's `Decap` would have computed.
+//! to open a ciphertext with ephemeral key `enc`, the tracing office names `t` members `S` and asks
+//! each for its partial `D_j = λ_j·x_j · enc` (`λ_j` its Lagrange coefficient over `S`), with a
+//! batched DLEQ proof against `λ_j·X_j`, and adds them into `x · enc`, the Diffie–Hellman value
+//! HPKE's `Decap` would have computed.
 //!
 //! | type | role |
 //! |---|---|
@@ -18,7 +19,7 @@
 //! | [`dkg::DkgComplaint`] / [`dkg::DkgComplaintIn`] | round 2: a publicly verifiable complaint against a dealer |
 //! | [`SecretShare`] | a member's share `x_j` (secret: zeroized, redacted, never serialized in the clear) |
 //! | [`partial::PartialDecryptionRequest`] / [`partial::PartialDecryptionResponse`] | the opening protocol |
-//! | [`partial::combine`] / [`partial::CombinedPartials`] | Lagrange combination and the HPKE open |
+//! | [`partial::combine`] / [`partial::CombinedPartials`] | the combination (a sum) and the HPKE open |
 //!
 //! The whole protocol, five offices and `t = 3`, from the DKG to an opened history share, is in
 //! `luca-protocol/tests/threshold.rs`; PROTOCOL.md §13 is the normative text.

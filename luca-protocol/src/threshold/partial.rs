@@ -1,16 +1,21 @@
 //! Threshold opening: the partial-decryption request a tracing office sends to co-offices of the
-//! committee, their responses `D_j = x_j · enc` with one batched DLEQ proof each, and the Lagrange
-//! combination into the Diffie–Hellman values that complete HPKE (`kem_context = enc ‖ pkR`).
+//! committee, their responses `D_j = λ_j·x_j · enc` with one batched DLEQ proof each, and their
+//! sum, the Diffie–Hellman values that complete HPKE (`kem_context = enc ‖ pkR`).
 //!
 //! ```cddl
 //! partial-decryption-request = [ 1, daily_key_id: uint, requester: bstr .size 16,
 //!                                issued_at: uint, expires_at: uint,
 //!                                authorization: bstr,                ; the signed tracing request (COSE bytes)
+//!                                responders: [+ uint],               ; the t member indices asked, ascending
 //!                                encs: [+ bstr .size 65] ]           ; at most 65,535
 //! partial-decryption-response = [ 1, request_hash: bstr .size 32, member: uint,
-//!                                 partials: [+ bstr .size 33],       ; D_j for each enc, in order
+//!                                 partials: [+ bstr .size 33],       ; λ_j·x_j·enc for each enc, in order
 //!                                 proof: bstr .size 64 ]             ; DLEQ (c ‖ s) over the batch
 //! ```
+//! The request names the `t` members it asks (`responders`, the set `S`), so each of them applies its
+//! own Lagrange coefficient `λ_j` over `S` (as FROST's signers do, RFC 9591 §5.2): its partials are
+//! `D_ij = λ_j·x_j·enc_i`, proven against `λ_j·X_j`, and the tracing office only adds them,
+//! `x·enc_i = Σ_{j∈S} D_ij`. A responder that fails is replaced by a new request naming another.
 //! each the payload of a COSE_Sign1 (ES256) by the sender's certified signing key
 //! (`application/luca.v1.partial-decryption-request` / `…-response`). `request_hash =
 //! SHA-256(PARTIAL_DECRYPTION_REQUEST_HASH ‖ request bytes)`: a response answers one request only,
@@ -50,6 +55,7 @@ pub struct PartialDecryptionRequest {
     issued_at: UnixTime,
     expires_at: UnixTime,
     authorization: Vec<u8>,
+    responders: Vec<u16>,
     encs: Vec<[u8; POINT_LEN]>,
 }
 
@@ -61,13 +67,17 @@ pub struct PartialDecryptionRequestIn {
 }
 
 impl PartialDecryptionRequest {
-    /// Signs a request for the partials of `encs` under `daily_key_id`, valid from `now` for
-    /// `validity_secs` (at most [`MAX_REQUEST_VALIDITY_SECS`]), authorised by `authorization` (the
-    /// signed tracing request, or the history-share fetch, that the encs come from).
+    /// Signs a request to the committee members `responders` (their indices, strictly ascending:
+    /// exactly `t` of them, which each co-office checks) for the partials of `encs` under
+    /// `daily_key_id`, valid from `now` for `validity_secs` (at most [`MAX_REQUEST_VALIDITY_SECS`]),
+    /// authorised by `authorization` (the signed tracing request, or the history-share fetch, that
+    /// the encs come from).
     ///
     /// # Errors
-    /// [`ThresholdError::Decode`] for no encs, more than 65,535, an `enc` that is not a point, or
-    /// a validity of 0 or above the maximum.
+    /// [`ThresholdError::Decode`] for no encs, more than 65,535, an `enc` that is not a point,
+    /// no responders, more than 256, an index 0 or indices not strictly ascending, or a validity
+    /// of 0 or above the maximum.
+    #[allow(clippy::too_many_arguments)]
     pub fn sign(
         signing_key: &HealthOfficeSigningKey,
         requester: HealthOfficeId,
@@ -75,8 +85,10 @@ impl PartialDecryptionRequest {
         now: UnixTime,
         validity_secs: u64,
         authorization: &[u8],
+        responders: &[u16],
         encs: &[[u8; POINT_LEN]],
     ) -> Result<Self, ThresholdError> {
+        check_responders(responders)?;
         if encs.is_empty() || encs.len() > dleq::MAX_BATCH {
             return Err(DecodeError::InvalidField { field: "encs" }.into());
         }
@@ -93,6 +105,7 @@ impl PartialDecryptionRequest {
             .uint(now.0)
             .uint(expires_at.0)
             .bytes(authorization)
+            .value(ciborium::Value::Array(responders.iter().map(|&i| ciborium::Value::Integer(i.into())).collect()))
             .value(ciborium::Value::Array(encs.iter().map(|e| ciborium::Value::Bytes(e.to_vec())).collect()))
             .encode();
         let raw = cose::sign(labels::COSE_PARTIAL_DECRYPTION_REQUEST, payload, |m| signing_key.sign(m));
@@ -103,6 +116,7 @@ impl PartialDecryptionRequest {
             issued_at: now,
             expires_at,
             authorization: authorization.to_vec(),
+            responders: responders.to_vec(),
             encs: encs.to_vec(),
         })
     }
@@ -137,6 +151,12 @@ impl PartialDecryptionRequest {
         &self.authorization
     }
 
+    /// The member indices asked (the set `S` of the Lagrange coefficients), ascending.
+    #[must_use]
+    pub fn responders(&self) -> &[u16] {
+        &self.responders
+    }
+
     /// The encs to open, in order.
     #[must_use]
     pub fn encs(&self) -> &[[u8; POINT_LEN]] {
@@ -158,7 +178,7 @@ impl PartialDecryptionRequestIn {
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
         let signed = SignedObject::parse(bytes, MAX_REQUEST_LEN, labels::COSE_PARTIAL_DECRYPTION_REQUEST)?;
         let value = cbor::decode(signed.payload(), MAX_REQUEST_LEN, 2)?;
-        let mut r = ArrayReader::open_message(value, "partial_decryption_request", VERSION, 7)?;
+        let mut r = ArrayReader::open_message(value, "partial_decryption_request", VERSION, 8)?;
         let daily_key_id = DailyKeyId(r.u16("daily_key_id")?);
         let requester = HealthOfficeId::from_array(r.fixed::<16>("requester")?);
         let issued_at = UnixTime(r.uint("issued_at")?);
@@ -167,6 +187,12 @@ impl PartialDecryptionRequestIn {
             return Err(DecodeError::InvalidField { field: "expires_at" });
         }
         let authorization = r.bytes("authorization", 64 * 1024)?;
+        let responders = r
+            .array("responders", super::MAX_COMMITTEE)?
+            .into_iter()
+            .map(|v| ArrayReader::u16_value(v, "responders"))
+            .collect::<Result<Vec<u16>, DecodeError>>()?;
+        check_responders(&responders)?;
         let encs = r
             .array("encs", dleq::MAX_BATCH)?
             .into_iter()
@@ -186,6 +212,7 @@ impl PartialDecryptionRequestIn {
             issued_at,
             expires_at,
             authorization,
+            responders,
             encs,
         };
         Ok(Self { signed, inner })
@@ -229,6 +256,11 @@ impl PartialDecryptionRequestIn {
         if self.inner.daily_key_id != committee.daily_key_id() {
             return Err(ThresholdError::Refused("another daily key"));
         }
+        if self.inner.responders.len() != usize::from(committee.threshold())
+            || self.inner.responders.iter().any(|&i| committee.member(i).is_err())
+        {
+            return Err(ThresholdError::Refused("responders are not t members of the committee"));
+        }
         let member = committee
             .member_of(self.inner.requester)
             .ok_or(ThresholdError::Refused("requester is not a committee member"))?;
@@ -251,6 +283,8 @@ pub struct PartialDecryptionResponse {
     member: u16,
     partials: Vec<[u8; COMPRESSED_POINT_LEN]>,
     proof: [u8; PROOF_LEN],
+    /// The partials as points (kept by verification, so the combination decodes nothing again).
+    points: Vec<Point>,
 }
 
 /// A response as received.
@@ -261,11 +295,13 @@ pub struct PartialDecryptionResponseIn {
 }
 
 impl PartialDecryptionResponse {
-    /// Answers `request` as the member holding `share`: `D = x_j · enc` for every enc, one DLEQ
-    /// proof for the batch, signed. The request must have been verified
+    /// Answers `request` as the member holding `share`: with `λ_j` its Lagrange coefficient at 0
+    /// over the request's responders, `D = λ_j·x_j · enc` for every enc and one DLEQ proof for the
+    /// batch against `λ_j·X_j`, signed. The request must have been verified
     /// ([`PartialDecryptionRequestIn::verify`]) and accepted by the member's policy.
     ///
     /// # Errors
+    /// [`ThresholdError::Refused`] if the member is not among the request's responders;
     /// [`ThresholdError::Crypto`] only for an `enc` that is not a point (the decoder rejects those).
     pub fn answer<R: CryptoRng>(
         rng: &mut R,
@@ -273,9 +309,15 @@ impl PartialDecryptionResponse {
         share: &SecretShare,
         signing_key: &HealthOfficeSigningKey,
     ) -> Result<Self, ThresholdError> {
+        if !request.responders.contains(&share.index) {
+            return Err(ThresholdError::Refused("this member is not among the responders"));
+        }
+        let mut k = lagrange_at_zero(share.index, &request.responders)?.mul(share.value);
         let cs = request.encs.iter().map(Point::from_uncompressed).collect::<Result<Vec<_>, _>>()?;
-        let ds: Vec<Point> = cs.iter().map(|c| c.mul(share.value)).collect();
-        let (proof, partials) = dleq::prove(rng, share.value, Point::mul_base(share.value), &cs, &ds)?;
+        let ds: Vec<Point> = cs.iter().map(|c| c.mul(k)).collect();
+        let proved = dleq::prove(rng, k, Point::mul_base(k), &cs, &ds);
+        zeroize::Zeroize::zeroize(&mut k);
+        let (proof, partials) = proved?;
         let proof = proof.to_bytes();
         let request_hash = request.request_hash();
         let payload = ArrayWriter::new(VERSION)
@@ -285,7 +327,7 @@ impl PartialDecryptionResponse {
             .bytes(&proof)
             .encode();
         let raw = cose::sign(labels::COSE_PARTIAL_DECRYPTION_RESPONSE, payload, |m| signing_key.sign(m));
-        Ok(Self { raw, request_hash, member: share.index, partials, proof })
+        Ok(Self { raw, request_hash, member: share.index, partials, proof, points: ds })
     }
 
     /// The exact bytes.
@@ -324,7 +366,14 @@ impl PartialDecryptionResponseIn {
         let proof = r.fixed::<PROOF_LEN>("proof")?;
         Ok(Self {
             signed,
-            inner: PartialDecryptionResponse { raw: bytes.to_vec(), request_hash, member, partials, proof },
+            inner: PartialDecryptionResponse {
+                raw: bytes.to_vec(),
+                request_hash,
+                member,
+                partials,
+                proof,
+                points: Vec::new(),
+            },
         })
     }
 
@@ -335,8 +384,9 @@ impl PartialDecryptionResponseIn {
     }
 
     /// Checks the response as the tracing office must before using it: it answers `request`,
-    /// comes from a committee member (signature), has one partial per enc, and the DLEQ proof
-    /// shows every partial is `x_j · enc` for the member's public share `X_j`.
+    /// comes from a committee member (signature) among the request's responders, has one partial
+    /// per enc, and the DLEQ proof shows every partial is `λ_j·x_j · enc` for the member's public
+    /// share `X_j` (against `λ_j·X_j`).
     ///
     /// # Errors
     /// [`ThresholdError::WrongPartial`] naming the member for a partial that is wrong, for another
@@ -351,15 +401,21 @@ impl PartialDecryptionResponseIn {
         let member = committee.member(self.inner.member)?;
         self.signed.verify(&member.signing_key.0).map_err(|_| ThresholdError::BadSignature { member: member.index })?;
         let wrong = ThresholdError::WrongPartial { member: member.index };
-        if self.inner.request_hash != request.request_hash() || self.inner.partials.len() != request.encs.len() {
+        if self.inner.request_hash != request.request_hash()
+            || self.inner.partials.len() != request.encs.len()
+            || !request.responders.contains(&member.index)
+        {
             return Err(wrong);
         }
         let cs = request.encs.iter().map(Point::from_uncompressed).collect::<Result<Vec<_>, _>>()?;
         let ds = self.inner.partials.iter().map(Point::from_compressed).collect::<Result<Vec<_>, _>>()?;
         let proof = DleqProof::from_bytes(&self.inner.proof).map_err(|_| wrong.clone())?;
-        let x_j = public.share_point(member.index)?;
-        dleq::verify(x_j, &cs, &ds, &proof).map_err(|_| wrong)?;
-        Ok(self.inner)
+        let lambda = lagrange_at_zero(member.index, &request.responders)?;
+        let b = Point::lincomb_vartime(&[(public.share_point(member.index)?, lambda)]);
+        dleq::verify(b, &cs, &ds, &self.inner.partials, &proof).map_err(|_| wrong)?;
+        let mut verified = self.inner;
+        verified.points = ds;
+        Ok(verified)
     }
 }
 
@@ -377,45 +433,52 @@ impl core::fmt::Debug for CombinedPartials {
     }
 }
 
-/// Combines the verified responses of at least `t` distinct members (the first `t` are used) with
-/// Lagrange coefficients at 0: `x · enc = Σ_j λ_j · D_j`.
+/// Combines the verified responses of the request's responders: `x · enc = Σ_{j∈S} D_j` (each
+/// responder applied its own Lagrange coefficient), with one field inversion for all the encs.
 ///
 /// # Errors
-/// [`ThresholdError::TooFew`] with fewer than `t` distinct members; [`ThresholdError::WrongPartial`]
-/// for a response to another request.
+/// [`ThresholdError::InvalidCommittee`] if the request does not name exactly `t` responders;
+/// [`ThresholdError::TooFew`] if not every responder has answered; [`ThresholdError::WrongPartial`]
+/// for a response to another request or from a member the request did not ask.
 pub fn combine(
     request: &PartialDecryptionRequest,
     public: &PublicShares,
     responses: &[PartialDecryptionResponse],
 ) -> Result<CombinedPartials, ThresholdError> {
-    let t = usize::from(public.threshold());
-    let mut chosen: Vec<&PartialDecryptionResponse> = Vec::with_capacity(t);
+    if request.responders.len() != usize::from(public.threshold()) {
+        return Err(ThresholdError::InvalidCommittee("the request must name exactly t responders"));
+    }
+    let mut chosen: Vec<&PartialDecryptionResponse> = Vec::with_capacity(request.responders.len());
     for r in responses {
-        if r.request_hash != request.request_hash() || r.partials.len() != request.encs.len() {
+        if r.request_hash != request.request_hash()
+            || r.partials.len() != request.encs.len()
+            || r.points.len() != request.encs.len()
+            || !request.responders.contains(&r.member)
+        {
             return Err(ThresholdError::WrongPartial { member: r.member });
         }
-        if chosen.len() < t && !chosen.iter().any(|c| c.member == r.member) {
+        if !chosen.iter().any(|c| c.member == r.member) {
             chosen.push(r);
         }
     }
-    if chosen.len() < t {
-        return Err(ThresholdError::TooFew { needed: t, got: chosen.len() });
+    if chosen.len() < request.responders.len() {
+        return Err(ThresholdError::TooFew { needed: request.responders.len(), got: chosen.len() });
     }
-    let indices: Vec<u16> = chosen.iter().map(|r| r.member).collect();
-    let lambdas = indices.iter().map(|&i| lagrange_at_zero(i, &indices)).collect::<Result<Vec<_>, _>>()?;
-    let points: Vec<Vec<Point>> = chosen
-        .iter()
-        .map(|r| r.partials.iter().map(Point::from_compressed).collect::<Result<Vec<_>, _>>())
-        .collect::<Result<_, _>>()?;
-    let mut dh = Vec::with_capacity(request.encs.len());
-    for k in 0..request.encs.len() {
-        let mut acc = Point::IDENTITY;
-        for (lambda, ps) in lambdas.iter().zip(&points) {
-            acc = acc.add(ps.get(k).ok_or(ThresholdError::Crypto)?.mul(*lambda));
-        }
-        dh.push(acc.x_coordinate()?);
-    }
+    let sums: Vec<Point> = (0..request.encs.len())
+        .map(|k| chosen.iter().try_fold(Point::IDENTITY, |acc, r| r.points.get(k).map(|d| acc.add(*d))))
+        .collect::<Option<_>>()
+        .ok_or(ThresholdError::Crypto)?;
+    let dh = Point::batch_x_coordinates(&sums)?;
     Ok(CombinedPartials { daily_public_key: public.daily_public_key().to_bytes(), encs: request.encs.clone(), dh })
+}
+
+/// `responders` as a request carries them: 1 to 256 member indices, none 0, strictly ascending.
+fn check_responders(responders: &[u16]) -> Result<(), DecodeError> {
+    let ascending = responders.windows(2).all(|w| matches!(w, [a, b] if a < b));
+    if responders.is_empty() || responders.len() > super::MAX_COMMITTEE || responders.contains(&0) || !ascending {
+        return Err(DecodeError::InvalidField { field: "responders" });
+    }
+    Ok(())
 }
 
 impl CombinedPartials {

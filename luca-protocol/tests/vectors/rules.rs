@@ -576,6 +576,8 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ("threshold", "request_truncated_by_one", &["R13.3-2", "R2.1-4"]),
     ("threshold", "request_valid_longer_than_an_hour", &["R13.3-1"]),
     ("threshold", "request_expires_before_issued", &["R13.3-1"]),
+    ("threshold", "request_responder*", &["R13.3-1"]),
+    ("threshold", "request_without_responders", &["R13.3-1"]),
     ("threshold", "request_from_outside_the_committee", &["R13.3-2", "R13.4-1"]),
     ("threshold", "request*", &["R13.3-2"]),
     ("threshold", "response_member_*", &["R13.3-3", "R13.3-4"]),

@@ -39,6 +39,8 @@ use crate::common::{self, Topic, hex};
 const NOW: UnixTime = UnixTime(1_796_000_000);
 const DAILY_KEY_ID: DailyKeyId = DailyKeyId(20_787);
 const T: u16 = 3;
+/// The members every request of the file asks (and that answer): 1, 2 and 4.
+const RESPONDERS: &[u16] = &[1, 2, 4];
 
 struct World {
     anchor_pub: Vec<u8>,
@@ -296,6 +298,7 @@ pub fn generate() -> Topic {
         NOW,
         600,
         b"signed tracing request",
+        RESPONDERS,
         &[qr.enc(), share_in.enc()],
     )
     .unwrap();
@@ -315,7 +318,7 @@ pub fn generate() -> Topic {
             w.base(),
             json!({
                 "step": "request", "request": req_hex, "requester_certificate": hex(w.certs[0].as_bytes()),
-                "request_hash": hex(request.request_hash()), "encs": [hex(qr.enc()), hex(share_in.enc())],
+                "request_hash": hex(request.request_hash()), "encs": [hex(qr.enc()), hex(share_in.enc())], "responders": RESPONDERS,
             }),
         ),
     );
@@ -325,9 +328,17 @@ pub fn generate() -> Topic {
         ("request_not_yet_valid", request.as_bytes().to_vec(), &w.certs[0], NOW.minus_secs(1)),
         ("request_with_another_offices_certificate", request.as_bytes().to_vec(), &w.certs[1], NOW),
     ];
-    let forged =
-        PartialDecryptionRequest::sign(&w.keys[1].signing, w.certs[0].id(), DAILY_KEY_ID, NOW, 600, b"x", &[qr.enc()])
-            .unwrap();
+    let forged = PartialDecryptionRequest::sign(
+        &w.keys[1].signing,
+        w.certs[0].id(),
+        DAILY_KEY_ID,
+        NOW,
+        600,
+        b"x",
+        RESPONDERS,
+        &[qr.enc()],
+    )
+    .unwrap();
     req_negatives.push(("request_signed_by_another_member", forged.as_bytes().to_vec(), &w.certs[0], NOW));
     let other_key = PartialDecryptionRequest::sign(
         &requester.signing,
@@ -336,10 +347,30 @@ pub fn generate() -> Topic {
         NOW,
         600,
         b"x",
+        RESPONDERS,
         &[qr.enc()],
     )
     .unwrap();
     req_negatives.push(("request_for_another_daily_key", other_key.as_bytes().to_vec(), &w.certs[0], NOW));
+    // Responder sets a co-office refuses: two members where t = 3, four, and one outside the committee.
+    for (name, responders) in [
+        ("request_names_fewer_than_t_responders", &[1u16, 2][..]),
+        ("request_names_more_than_t_responders", &[1, 2, 3, 4]),
+        ("request_names_a_responder_outside_the_committee", &[1, 2, 6]),
+    ] {
+        let r = PartialDecryptionRequest::sign(
+            &requester.signing,
+            w.certs[0].id(),
+            DAILY_KEY_ID,
+            NOW,
+            600,
+            b"x",
+            responders,
+            &[qr.enc()],
+        )
+        .unwrap();
+        req_negatives.push((name, r.as_bytes().to_vec(), &w.certs[0], NOW));
+    }
     let r = request.as_bytes();
     req_negatives.push(("request_truncated_by_one", r[..r.len() - 1].to_vec(), &w.certs[0], NOW));
     for (name, bytes, cert, now) in req_negatives {
@@ -358,9 +389,16 @@ pub fn generate() -> Topic {
     }
     // Requests the signer refuses to make, signed by the requester's key outside the library: a validity
     // above an hour, and one that ends before it starts.
-    for (name, issued, expires) in
-        [("request_valid_longer_than_an_hour", NOW.0, NOW.0 + 3601), ("request_expires_before_issued", NOW.0, NOW.0)]
-    {
+    // Likewise responders that are not strictly ascending member indices, and none.
+    for (name, issued, expires, responders) in [
+        ("request_valid_longer_than_an_hour", NOW.0, NOW.0 + 3601, &[1i64, 2, 4][..]),
+        ("request_expires_before_issued", NOW.0, NOW.0, &[1, 2, 4]),
+        ("request_responders_not_ascending", NOW.0, NOW.0 + 600, &[2, 1, 4]),
+        ("request_responder_twice", NOW.0, NOW.0 + 600, &[1, 2, 2]),
+        ("request_responder_index_0", NOW.0, NOW.0 + 600, &[0, 1, 2]),
+        ("request_responder_negative", NOW.0, NOW.0 + 600, &[-1, 1, 2]),
+        ("request_without_responders", NOW.0, NOW.0 + 600, &[]),
+    ] {
         use ciborium::Value as C;
         let payload = C::Array(vec![
             C::Integer(1.into()),
@@ -369,6 +407,7 @@ pub fn generate() -> Topic {
             C::Integer(issued.into()),
             C::Integer(expires.into()),
             C::Bytes(b"x".to_vec()),
+            C::Array(responders.iter().map(|&i| C::Integer(i.into())).collect()),
             C::Array(vec![C::Bytes(qr.enc().to_vec())]),
         ]);
         let mut bytes = Vec::new();
@@ -401,6 +440,7 @@ pub fn generate() -> Topic {
             NOW,
             600,
             b"x",
+            RESPONDERS,
             &[qr.enc()],
         )
         .unwrap();
@@ -432,8 +472,8 @@ pub fn generate() -> Topic {
             "step": "response", "request": req_hex, "response": hex(resp.as_bytes()), "dealings": dealing_hex, "qualified": qualified, "member": m,
         })));
     }
-    let fake = SecretShare::from_secret_bytes(3, &[7u8; 32]).unwrap();
-    let wrong = PartialDecryptionResponse::answer(&mut rng, &verified_req, &fake, &w.keys[2].signing).unwrap();
+    let fake = SecretShare::from_secret_bytes(4, &[7u8; 32]).unwrap();
+    let wrong = PartialDecryptionResponse::answer(&mut rng, &verified_req, &fake, &w.keys[3].signing).unwrap();
     let other_req = PartialDecryptionRequest::sign(
         &requester.signing,
         w.certs[0].id(),
@@ -441,6 +481,7 @@ pub fn generate() -> Topic {
         NOW,
         600,
         b"another",
+        RESPONDERS,
         &[qr.enc(), share_in.enc()],
     )
     .unwrap();
