@@ -8,7 +8,7 @@
 //! A version-0x03 record is a guest code's inner layer ([`crate::guest_qr`]) and opens with the daily key;
 //! a version-0x04 record is a badge's (reference: "badges use version 0x03/0x04 accordingly"): its
 //! `enc_data` is the badge's contact-data reference and opens with the badge key
-//! ([`crate::badge_qr::open_badge_reference`]).
+//! (`badge_qr::open_badge_reference`, through [`crate::badge_qr`]).
 
 use crate::crypto::EcPoint;
 use crate::error::{DecodeError, OpenError};
