@@ -253,7 +253,7 @@ fn scanned(text: &str, keys: &Keys, now: UnixTime, r: &mut Report) {
             Err(e) => r.reject(e.kind(), Kind::BadgeQr.section()),
             Ok(qr) => badge(&qr, keys, now, r),
         },
-        _ => match luca_protocol::qr::badge::ScannedQr::from_text(text) {
+        _ => match luca_protocol::qr::scanned::ScannedQr::from_text(text) {
             // Not a guest or badge type byte: the dispatch rejects it.
             Err(e) => r.reject(e.kind(), Kind::ScannedQr.section()),
             Ok(_) => r.reject("unsupported_version", Kind::ScannedQr.section()),

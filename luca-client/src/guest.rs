@@ -22,6 +22,7 @@ use rand_core::CryptoRng;
 
 use crate::common::{seal_qr, seal_record, usable_daily_key};
 use crate::error::ClientError;
+use crate::history::CheckInEntry;
 use crate::notify::{self, NotificationMatch};
 use crate::venue::{ScannedVenue, VerifiedMeeting, VerifiedVenue};
 
@@ -62,20 +63,6 @@ pub struct Registration {
     pub guest: Guest,
     /// The encrypted, signed contact data to upload.
     pub contact_data: ContactData,
-}
-
-/// One check-in (or shown check-in code) the guest remembers, for checkout and notifications.
-///
-/// A guest has one trace id per minute: check-in codes shown in the same
-/// minute, and a self check-in in that minute, share one entry.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct CheckInEntry {
-    /// The check-in's trace id.
-    pub trace_id: TraceId,
-    /// The check-in minute.
-    pub minute: UnixMinute,
-    /// The venue or private meeting, if known (self check-ins; not a code shown to a scanner).
-    pub venue_id: Option<VenueId>,
 }
 
 /// A check-in QR code for one minute, to show to a scanner.

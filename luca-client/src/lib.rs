@@ -119,6 +119,7 @@ mod badge;
 mod common;
 mod error;
 mod guest;
+mod history;
 mod notify;
 mod oneoff;
 mod state;
@@ -126,7 +127,8 @@ mod venue;
 
 pub use badge::{BadgeOwner, personalise_badge};
 pub use error::{ClientError, StateError};
-pub use guest::{CheckInCode, CheckInEntry, Guest, MAX_CHECK_INS, MAX_TRACING_DAYS, Registration, SelfCheckIn};
+pub use guest::{CheckInCode, Guest, MAX_CHECK_INS, MAX_TRACING_DAYS, Registration, SelfCheckIn};
+pub use history::CheckInEntry;
 pub use notify::{Notice, NotificationMatch};
 pub use oneoff::{CheckInTarget, OneOffCheckIn, OneOffGuest};
 pub use state::{MAX_STATE_LEN, STATE_VERSION};

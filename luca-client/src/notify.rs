@@ -4,7 +4,7 @@ use luca_protocol::derive;
 use luca_protocol::ids::HealthOfficeId;
 use luca_protocol::messages::notification_list::{MAX_LEVEL, NotificationList};
 
-use crate::guest::CheckInEntry;
+use crate::history::CheckInEntry;
 
 /// What a health office's notification list says about one of the guest's check-ins.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

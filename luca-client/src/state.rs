@@ -13,7 +13,8 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::error::StateError;
-use crate::guest::{CheckInEntry, Guest, MAX_CHECK_INS, MAX_TRACING_DAYS};
+use crate::guest::{Guest, MAX_CHECK_INS, MAX_TRACING_DAYS};
+use crate::history::CheckInEntry;
 
 /// Version of the exported guest state.
 pub const STATE_VERSION: u64 = 1;

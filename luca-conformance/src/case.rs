@@ -58,6 +58,9 @@ impl From<luca_protocol::CryptoError> for CaseError {
 
 pub(crate) type Step<T = ()> = Result<T, CaseError>;
 
+/// A topic's checker: runs one case.
+pub(crate) type Checker = fn(&mut Case<'_>) -> Step;
+
 /// A case being run: its fields, and the outputs found to disagree.
 pub(crate) struct Case<'a> {
     map: &'a Map<String, Value>,

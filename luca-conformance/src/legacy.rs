@@ -9,7 +9,7 @@ use luca_legacy::{
 };
 use serde_json::{Value, json};
 
-use crate::case::{Case, CaseError, Step};
+use crate::case::{Case, CaseError, Checker, Step};
 
 pub(crate) const NAMES: &[&str] = &[
     "legacy_guest_qr",
@@ -23,7 +23,7 @@ pub(crate) const NAMES: &[&str] = &[
     "legacy_published",
 ];
 
-pub(crate) fn checker(topic: &str) -> Option<crate::topics::Checker> {
+pub(crate) fn checker(topic: &str) -> Option<Checker> {
     Some(match topic {
         "legacy_guest_qr" => guest_qr,
         "legacy_inner_record" => inner_record,

@@ -198,7 +198,7 @@ pub fn verify_text(topic: &str, text: &str) -> FileReport {
         report.error = Some("no \"cases\" array".to_owned());
         return report;
     };
-    let checker = topics::checker(topic);
+    let checker = legacy::checker(topic).or_else(|| topics::checker(topic));
     for (i, value) in cases.iter().enumerate() {
         let name = value.get("name").and_then(|n| n.as_str()).map_or_else(|| format!("#{i}"), str::to_owned);
         let expect = value.get("expect").and_then(|n| n.as_str()).unwrap_or("").to_owned();

@@ -19,8 +19,9 @@ use luca_protocol::messages::history_share::{HistoryShare, HistoryShareIn};
 use luca_protocol::messages::key_share::KeyShareIn;
 use luca_protocol::messages::notification_list::NotificationListIn;
 use luca_protocol::messages::tracing_request::TracingRequestIn;
-use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
+use luca_protocol::qr::badge::BadgeQr;
 use luca_protocol::qr::guest::GuestCheckInQr;
+use luca_protocol::qr::scanned::ScannedQr;
 use luca_protocol::qr::venue::VenueQr;
 use luca_protocol::secrets::{BadgeSeed, BadgeTraceKey, CheckoutProof, DailyTracingSecret, DataSecret};
 use luca_protocol::signed::badge_attestation::BadgeAttestationIn;
@@ -38,9 +39,7 @@ use luca_protocol::threshold::{Committee, PublicShares};
 use luca_protocol::time::{UnixMinute, UnixTime, UtcDay};
 use serde_json::{Value, json};
 
-use crate::case::{Case, CaseError, Step, nested_hex, nested_u64};
-
-pub(crate) type Checker = fn(&mut Case<'_>) -> Step;
+use crate::case::{Case, CaseError, Checker, Step, nested_hex, nested_u64};
 
 /// Topic names, in the order of docs/PROTOCOL.md.
 pub(crate) const NAMES: &[&str] = &[
@@ -66,9 +65,6 @@ pub(crate) const NAMES: &[&str] = &[
 ];
 
 pub(crate) fn checker(topic: &str) -> Option<Checker> {
-    if let Some(c) = crate::legacy::checker(topic) {
-        return Some(c);
-    }
     Some(match topic {
         "derivations" => derivations,
         "guest_qr" => guest_qr,

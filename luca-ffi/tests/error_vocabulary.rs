@@ -119,7 +119,7 @@ fn scanned_check_in_code() {
     let venue = Venue::new().unwrap();
     let scanner = venue.scanner().unwrap();
     for text in bad_texts() {
-        let spec = luca_protocol::qr::badge::ScannedQr::from_text(&text).unwrap_err().kind();
+        let spec = luca_protocol::qr::scanned::ScannedQr::from_text(&text).unwrap_err().kind();
         assert_eq!(kind(scanner.scan(text.clone(), T0)), spec, "{:?}", text.get(..40));
     }
 }

@@ -35,12 +35,8 @@ use zeroize::Zeroizing;
 use crate::office::CertificateRequest;
 use luca_protocol::state::{StateKey, StateReader, StateWriter};
 
+pub use crate::state::{MAX_ANCHOR_STATE_LEN, MAX_REGISTRAR_STATE_LEN};
 use crate::state::{REGISTRAR_STATE, StateError, TRUST_ANCHOR_STATE};
-
-/// Size cap of a trust anchor's exported state, in bytes.
-pub const MAX_ANCHOR_STATE_LEN: usize = 256;
-/// Size cap of a registrar's exported state, in bytes.
-pub const MAX_REGISTRAR_STATE_LEN: usize = 4096;
 
 /// Why an issuance operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -35,6 +35,11 @@ use luca_protocol::state::{Header, StateSpec};
 /// [`luca_protocol::state`] (the same type as `luca_client::StateError` and `luca_venue::StateError`).
 pub use luca_protocol::state::StateError;
 
+/// Size cap of a trust anchor's exported state, in bytes.
+pub const MAX_ANCHOR_STATE_LEN: usize = 256;
+/// Size cap of a registrar's exported state, in bytes.
+pub const MAX_REGISTRAR_STATE_LEN: usize = 4096;
+
 /// The health office's state (see [`HealthOffice::export_state`](crate::HealthOffice::export_state)).
 pub(crate) const HEALTH_OFFICE_STATE: StateSpec = StateSpec {
     state_type: "luca-healthoffice/health-office",
@@ -50,7 +55,7 @@ pub(crate) const TRUST_ANCHOR_STATE: StateSpec = StateSpec {
     version: 1,
     header: Header::TypeFirst,
     arity: 3,
-    max_len: crate::authority::MAX_ANCHOR_STATE_LEN,
+    max_len: MAX_ANCHOR_STATE_LEN,
 };
 
 /// The registrar's state (see [`Registrar::export_state`](crate::authority::Registrar::export_state)).
@@ -59,5 +64,5 @@ pub(crate) const REGISTRAR_STATE: StateSpec = StateSpec {
     version: 1,
     header: Header::TypeFirst,
     arity: 6,
-    max_len: crate::authority::MAX_REGISTRAR_STATE_LEN,
+    max_len: MAX_REGISTRAR_STATE_LEN,
 };

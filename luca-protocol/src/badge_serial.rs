@@ -12,8 +12,6 @@ use core::fmt;
 use rand_core::CryptoRng;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::derive::{self, BadgeSecrets};
-
 /// Crockford Base32 alphabet.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Number of symbols in a serial.
@@ -113,17 +111,9 @@ impl BadgeSerial {
     }
 
     /// The badge's only secret: its 60-bit value as a big-endian `u64`, the Argon2id password of
-    /// [`derive::badge_seed`], in a buffer that wipes itself.
+    /// [`badge_seed`](crate::derive::badge_seed), in a buffer that wipes itself.
     pub fn expose_secret(&self) -> Zeroizing<[u8; 8]> {
         Zeroizing::new(self.0.to_be_bytes())
-    }
-
-    /// Derives every badge secret (one Argon2id evaluation: 32 MiB, about a second).
-    ///
-    /// # Errors
-    /// Only if Argon2id fails, which it does not with these parameters.
-    pub fn derive_secrets(&self) -> Result<BadgeSecrets, crate::CryptoError> {
-        derive::badge_secrets(&derive::badge_seed(self)?)
     }
 }
 

@@ -121,6 +121,17 @@ pub fn badge_seed(serial: &BadgeSerial) -> Result<BadgeSeed, crate::CryptoError>
     BadgeSeed::from_slice(out.as_slice()).map_err(|_| crate::CryptoError)
 }
 
+impl BadgeSerial {
+    /// Derives every badge secret (one Argon2id evaluation: 32 MiB, about a second): [`badge_seed`], then
+    /// [`badge_secrets`].
+    ///
+    /// # Errors
+    /// Only if Argon2id fails, which it does not with these parameters.
+    pub fn derive_secrets(&self) -> Result<BadgeSecrets, crate::CryptoError> {
+        badge_secrets(&badge_seed(self)?)
+    }
+}
+
 /// Expands a badge seed into the badge's secrets.
 ///
 /// # Errors

@@ -37,7 +37,7 @@
 //! | guest app | a check-in QR for this minute | [`qr::guest::GuestCheckInQr::seal`], [`derive::guest_trace_id`] |
 //! | guest app | contact data, checkout, history share | [`messages::contact_data::ContactData`], [`messages::checkout::Checkout`], [`messages::history_share::HistoryShare`] |
 //! | guest app | a printed venue QR | [`qr::venue::VenueQr::from_url`] → [`signed::venue_descriptor::VenueDescriptorIn::verify`] |
-//! | scanner | decode what it scanned | [`qr::badge::ScannedQr::from_text`] |
+//! | scanner | decode what it scanned | [`qr::scanned::ScannedQr::from_text`] |
 //! | scanner, self check-in | a check-in record for the server | [`messages::checkin_record::CheckInRecord::seal`] |
 //! | venue owner | open records, consent to a tracing request | [`messages::checkin_record::CheckInRecordIn::open`], [`messages::tracing_request::TracingRequestIn::verify`], [`messages::consent_response::ConsentResponseBuilder`] |
 //! | health office | certificates, daily keys and their shares | [`signed::health_office_certificate`], [`signed::daily_key_announcement`], [`messages::key_share`] |

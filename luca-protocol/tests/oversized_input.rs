@@ -15,9 +15,10 @@ use luca_protocol::keys::{
 };
 use luca_protocol::messages::additional_data::{AdditionalData, AdditionalDataContent};
 use luca_protocol::messages::contact_data::{ContactData, ContactFieldError, ContactFields, FieldProblem};
-use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
+use luca_protocol::qr::badge::BadgeQr;
 use luca_protocol::qr::guest::GuestCheckInQr;
 use luca_protocol::qr::render::{self, RenderError};
+use luca_protocol::qr::scanned::ScannedQr;
 use luca_protocol::qr::venue::VenueQr;
 use luca_protocol::secrets::DataSecret;
 use luca_protocol::signed::health_office_certificate::{HealthOfficeCertificate, check_name};

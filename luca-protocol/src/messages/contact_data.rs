@@ -115,75 +115,7 @@ fn check_text_reason(s: &str, field: &'static str, min: usize, max: usize) -> Re
     Err(ContactFieldError { field, problem })
 }
 
-/// Why a contact field is refused: the reason behind the `invalid_field` of [`ContactFields::check`].
-///
-/// Carries no part of the text but, for [`ForbiddenCharacter`](Self::ForbiddenCharacter), the code point of the
-/// refused character, which is one of the fixed list of control and invisible format characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FieldProblem {
-    /// Shorter than `min` UTF-8 bytes (`min` is 1 for a required field: the field is empty).
-    TooShort {
-        /// The least length, in UTF-8 bytes.
-        min: usize,
-    },
-    /// Longer than `max` UTF-8 bytes.
-    TooLong {
-        /// The greatest length, in UTF-8 bytes.
-        max: usize,
-    },
-    /// Not in Unicode Normalization Form C (only after decryption: sealing normalises).
-    NotNfc,
-    /// Contains a character no field may hold (a control, separator or invisible format character).
-    ForbiddenCharacter {
-        /// The character's code point.
-        code_point: u32,
-    },
-    /// A phone number holds a character other than `0-9 + ( ) / -` and space.
-    NotAPhoneNumber,
-    /// A phone number has fewer than 3 digits.
-    TooFewDigits,
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::TooShort { min: 1 } => f.write_str("empty"),
-            Self::TooShort { min } => write!(f, "shorter than {min} bytes"),
-            Self::TooLong { max } => write!(f, "longer than {max} bytes"),
-            Self::NotNfc => f.write_str("not in Unicode Normalization Form C"),
-            Self::ForbiddenCharacter { code_point } => write!(f, "forbidden character U+{code_point:04X}"),
-            Self::NotAPhoneNumber => f.write_str("only digits, space and + ( ) / - are allowed"),
-            Self::TooFewDigits => f.write_str("fewer than 3 digits"),
-        }
-    }
-}
-
-/// A contact field that breaks a field rule (docs/PROTOCOL.md §8.1): which field, and why.
-///
-/// Its [`kind`](Self::kind) is the spec's `invalid_field`; it converts into
-/// [`DecodeError::InvalidField`] (which names the field only) where the reason is not wanted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
-pub struct ContactFieldError {
-    /// The field, by its spec name (`first_name`, `phone`, …).
-    pub field: &'static str,
-    /// Why it is refused.
-    pub problem: FieldProblem,
-}
-
-impl ContactFieldError {
-    /// Stable snake-case name of the error: `invalid_field`, as for [`DecodeError::InvalidField`].
-    pub fn kind(&self) -> &'static str {
-        "invalid_field"
-    }
-}
-
-impl From<ContactFieldError> for DecodeError {
-    fn from(e: ContactFieldError) -> Self {
-        DecodeError::InvalidField { field: e.field }
-    }
-}
+pub use crate::error::{ContactFieldError, FieldProblem};
 
 /// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
 pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {

@@ -5,7 +5,6 @@ use core::fmt;
 
 use crate::error::DecodeError;
 use crate::qr::base32;
-use crate::qr::guest::{GUEST_QR_TYPE_V1, GuestCheckInQr};
 use crate::signed::badge_attestation::{BadgeAttestation, BadgeAttestationIn};
 
 /// The type/version byte of a badge QR, protocol version 1.
@@ -45,7 +44,7 @@ impl BadgeQr {
     /// Size cap of the binary payload: type byte plus [`BadgeAttestation::MAX_LEN`].
     pub const MAX_LEN: usize = 513;
     /// Size cap of the Base32 text: `ceil(513 · 8 / 5)`.
-    pub const MAX_TEXT_LEN: usize = 821;
+    pub const MAX_TEXT_LEN: usize = base32::MAX_SCANNED_TEXT_LEN;
 
     /// The badge QR of a (freshly issued) attestation.
     ///
@@ -128,50 +127,16 @@ impl fmt::Debug for BadgeQr {
     }
 }
 
-/// A QR text a scanner read: a guest check-in QR or a badge QR.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ScannedQr {
-    /// A guest's dynamic check-in QR (type/version byte `0x01`).
-    Guest(GuestCheckInQr),
-    /// A static badge QR (type/version byte `0x11`).
-    Badge(BadgeQr),
-}
-
-impl ScannedQr {
-    /// Decodes a scanned QR text: Base32 once, then dispatch on the first byte.
-    ///
-    /// Rules, in order: text longer than [`BadgeQr::MAX_TEXT_LEN`] →
-    /// [`DecodeError::TooLong`]; non-canonical Base32 → [`DecodeError::InvalidBase32`];
-    /// no bytes → [`DecodeError::Truncated`]; first byte `0x01` → [`GuestCheckInQr::from_bytes`],
-    /// `0x11` → [`BadgeQr::from_bytes`], anything else → [`DecodeError::UnsupportedVersion`].
-    ///
-    /// # Errors
-    /// As listed above, then the errors of the chosen decoder.
-    pub fn from_text(text: &str) -> Result<Self, DecodeError> {
-        if text.len() > BadgeQr::MAX_TEXT_LEN {
-            return Err(DecodeError::TooLong { max: BadgeQr::MAX_TEXT_LEN, got: text.len() });
-        }
-        let bytes = base32::decode(text)?;
-        match bytes.first() {
-            None => Err(DecodeError::Truncated),
-            Some(&GUEST_QR_TYPE_V1) => GuestCheckInQr::from_bytes(&bytes).map(Self::Guest),
-            Some(&BADGE_QR_TYPE_V1) => BadgeQr::from_bytes(&bytes).map(Self::Badge),
-            Some(other) => Err(DecodeError::UnsupportedVersion { got: u64::from(*other) }),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::derive;
     use crate::error::VerifyError;
-    use crate::ids::{BadgeKeyId, DailyKeyId, RegistrarId, TraceId, UserId};
-    use crate::keys::{BadgePrivateKey, DailyPrivateKey, RegistrarKey, TrustAnchorKey};
-    use crate::qr::guest::{DeviceType, QrFlags};
-    use crate::secrets::{BadgeSeed, DataSecret};
+    use crate::ids::{BadgeKeyId, RegistrarId};
+    use crate::keys::{BadgePrivateKey, RegistrarKey, TrustAnchorKey};
+    use crate::secrets::BadgeSeed;
     use crate::signed::registrar_certificate::{RegistrarCertificate, RegistrarCertificateIn};
-    use crate::time::{UnixMinute, UnixTime, Validity};
+    use crate::time::{UnixTime, Validity};
     use qrcode::{EcLevel, QrCode, Version};
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;
@@ -210,25 +175,6 @@ mod tests {
         Fx { registrar, badge_sk, attestation, secrets }
     }
 
-    fn guest_qr() -> GuestCheckInQr {
-        let mut rng = ChaCha20Rng::seed_from_u64(99);
-        let sk = DailyPrivateKey::generate(&mut rng);
-        let trace_id = TraceId::random(&mut rng);
-        let user_id = UserId::random(&mut rng);
-        let data_secret = DataSecret::random(&mut rng);
-        GuestCheckInQr::seal(
-            &mut rng,
-            DailyKeyId(1),
-            &sk.public_key(),
-            QrFlags { device_type: DeviceType::Ios, entry_policy: 0 },
-            UnixMinute(1),
-            trace_id,
-            &user_id,
-            &data_secret,
-        )
-        .unwrap()
-    }
-
     #[test]
     fn round_trip_verify_open() {
         let f = fx(1);
@@ -244,35 +190,6 @@ mod tests {
         let (uid, ds) = verified.open(&f.badge_sk).unwrap();
         assert_eq!(uid, f.secrets.user_id);
         assert_eq!(ds, f.secrets.data_secret);
-        match ScannedQr::from_text(&text).unwrap() {
-            ScannedQr::Badge(b) => assert_eq!(b, qr),
-            ScannedQr::Guest(_) => panic!("dispatched to guest"),
-        }
-    }
-
-    #[test]
-    fn scanned_dispatch() {
-        let g = guest_qr();
-        assert_eq!(ScannedQr::from_text(&g.to_base32()).unwrap(), ScannedQr::Guest(g.clone()));
-        assert_eq!(ScannedQr::from_text("").unwrap_err(), DecodeError::Truncated);
-        assert_eq!(
-            ScannedQr::from_text(&base32::encode(&[0x21, 0, 0])).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 0x21 }
-        );
-        assert_eq!(
-            ScannedQr::from_text(&base32::encode(&[0x02; 109])).unwrap_err(),
-            DecodeError::UnsupportedVersion { got: 2 }
-        );
-        assert_eq!(ScannedQr::from_text(&g.to_base32().to_lowercase()).unwrap_err(), DecodeError::InvalidBase32);
-        let long = "A".repeat(822);
-        assert_eq!(ScannedQr::from_text(&long).unwrap_err(), DecodeError::TooLong { max: 821, got: 822 });
-        // A guest QR prefix is routed to the guest decoder and reports its errors.
-        let mut b = g.to_bytes().to_vec();
-        b.pop();
-        assert!(matches!(
-            ScannedQr::from_text(&base32::encode(&b)).unwrap_err(),
-            DecodeError::WrongLength { field: "guest_qr", .. }
-        ));
     }
 
     #[test]

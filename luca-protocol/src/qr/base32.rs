@@ -4,6 +4,10 @@
 
 use crate::error::DecodeError;
 
+/// The cap on every scanned QR text, in characters, checked before decoding: the Base32 text of the largest
+/// badge QR payload (513 bytes, docs/PROTOCOL.md §5.2), and so of anything a guest or badge QR can hold.
+pub const MAX_SCANNED_TEXT_LEN: usize = 821;
+
 /// The RFC 4648 §6 alphabet.
 pub const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// RFC 4648 §6 Base32, uppercase, without padding.

@@ -279,13 +279,11 @@ impl GuestCheckInQr {
     /// Parses the Base32 text of a QR code.
     ///
     /// # Errors
-    /// [`DecodeError::TooLong`] for a text over [`BadgeQr::MAX_TEXT_LEN`] characters (the cap on every scanned QR
+    /// [`DecodeError::TooLong`] for a text over [`base32::MAX_SCANNED_TEXT_LEN`] characters (the cap on every scanned QR
     /// text, checked before decoding), [`DecodeError::InvalidBase32`] for non-canonical Base32 text, then as
     /// [`from_bytes`](Self::from_bytes).
-    ///
-    /// [`BadgeQr::MAX_TEXT_LEN`]: crate::qr::badge::BadgeQr::MAX_TEXT_LEN
     pub fn from_base32(text: &str) -> Result<Self, DecodeError> {
-        let max = crate::qr::badge::BadgeQr::MAX_TEXT_LEN;
+        let max = base32::MAX_SCANNED_TEXT_LEN;
         if text.len() > max {
             return Err(DecodeError::TooLong { max, got: text.len() });
         }

@@ -5,4 +5,5 @@ pub mod base32;
 pub mod guest;
 #[cfg(feature = "render")]
 pub mod render;
+pub mod scanned;
 pub mod venue;

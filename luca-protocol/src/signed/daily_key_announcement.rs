@@ -377,8 +377,8 @@ impl Eq for DailyKeyAnnouncement {}
 
 /// A verified daily key a guest may seal to and a scanner may accept check-ins for: the
 /// single-office [`DailyKeyAnnouncement`] (§7.2) or the committee's
-/// [`CommitteeKeyAnnouncement`](crate::threshold::announcement::CommitteeKeyAnnouncement) signed by
-/// `t` members (§13.4). Only verification yields either, so a value of this trait is always verified.
+/// `CommitteeKeyAnnouncement` signed by `t` members (§13.4, `luca_protocol::threshold::announcement`,
+/// which implements this trait). Only verification yields either, so a value of this trait is always verified.
 pub trait AnnouncedDailyKey {
     /// The daily key id, or `None` for a badge key (which guests never seal check-ins to).
     fn daily_key_id(&self) -> Option<DailyKeyId>;
@@ -404,18 +404,6 @@ impl AnnouncedDailyKey for DailyKeyAnnouncement {
     }
     fn is_in_use_at(&self, now: UnixTime) -> bool {
         DailyKeyAnnouncement::is_in_use_at(self, now)
-    }
-}
-
-impl AnnouncedDailyKey for crate::threshold::announcement::CommitteeKeyAnnouncement {
-    fn daily_key_id(&self) -> Option<DailyKeyId> {
-        Some(self.key_id())
-    }
-    fn public_key(&self) -> EncryptionPublicKey {
-        *crate::threshold::announcement::CommitteeKeyAnnouncement::public_key(self)
-    }
-    fn validity(&self) -> Validity {
-        crate::threshold::announcement::CommitteeKeyAnnouncement::validity(self)
     }
 }
 

@@ -36,7 +36,7 @@ use crate::error::DecodeError;
 use crate::ids::{DailyKeyId, HealthOfficeId};
 use crate::keys::{EncryptionPublicKey, HealthOfficeSigningKey};
 use crate::labels;
-use crate::signed::daily_key_announcement::{DAILY_KEY_MAX_USE_SECS, DAILY_KEY_RETENTION_SECS};
+use crate::signed::daily_key_announcement::{AnnouncedDailyKey, DAILY_KEY_MAX_USE_SECS, DAILY_KEY_RETENTION_SECS};
 use crate::signed::health_office_certificate::{HealthOfficeCertificate, check_period};
 use crate::time::{UnixTime, Validity};
 
@@ -403,5 +403,18 @@ impl CommitteeKeyAnnouncement {
     pub fn public_shares(&self) -> PublicShares {
         let shares = (1u16..).zip(self.body.public_shares.iter().copied()).collect();
         PublicShares::from_parts(self.body.public_key, self.body.threshold, shares)
+    }
+}
+
+/// A verified committee key is a daily key a guest may seal to and a scanner may accept check-ins for.
+impl AnnouncedDailyKey for CommitteeKeyAnnouncement {
+    fn daily_key_id(&self) -> Option<DailyKeyId> {
+        Some(self.key_id())
+    }
+    fn public_key(&self) -> EncryptionPublicKey {
+        *CommitteeKeyAnnouncement::public_key(self)
+    }
+    fn validity(&self) -> Validity {
+        CommitteeKeyAnnouncement::validity(self)
     }
 }

@@ -28,8 +28,9 @@ use luca_protocol::messages::history_share::{HistoryShareIn, OpenedHistoryShare}
 use luca_protocol::messages::key_share::KeyShareIn;
 use luca_protocol::messages::notification_list::NotificationListIn;
 use luca_protocol::messages::tracing_request::TracingRequestIn;
-use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
+use luca_protocol::qr::badge::BadgeQr;
 use luca_protocol::qr::guest::GuestCheckInQr;
+use luca_protocol::qr::scanned::ScannedQr;
 use luca_protocol::qr::venue::VenueQr;
 use luca_protocol::signed::badge_attestation::BadgeAttestationIn;
 use luca_protocol::signed::daily_key_announcement::DailyKeyAnnouncementIn;

@@ -21,7 +21,8 @@
 use luca_protocol::derive;
 use luca_protocol::ids::{BadgeKeyId, RegistrarId};
 use luca_protocol::keys::{BadgePrivateKey, RegistrarKey, TrustAnchorKey};
-use luca_protocol::qr::badge::{BadgeQr, ScannedQr};
+use luca_protocol::qr::badge::BadgeQr;
+use luca_protocol::qr::scanned::ScannedQr;
 use luca_protocol::secrets::BadgeSeed;
 use luca_protocol::signed::badge_attestation::BadgeAttestation;
 use luca_protocol::signed::registrar_certificate::{RegistrarCertificate, RegistrarCertificateIn};

@@ -244,7 +244,7 @@ pub fn generate() -> Topic {
     ];
     {
         // 109 bytes = 872 bits in 175 symbols: the last symbol has 3 unused bits, which must be zero.
-        const A: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        const A: &[u8; 32] = luca_protocol::qr::base32::ALPHABET;
         let last = text.as_bytes()[174];
         let v = A.iter().position(|c| *c == last).unwrap();
         let mut s = text[..174].to_string();

@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the guest app's check-in code, at the role level.
 //!
-//! `cargo bench -p luca-client --bench guest` (ids end in the crypto backend: `rustcrypto`, or `aws-lc` with
+//! `cargo bench -p luca-benches --bench guest` (ids end in the crypto backend: `rustcrypto`, or `aws-lc` with
 //! `--features luca-protocol/aws-lc`):
 //!
 //! - `guest_code/complete/B`: [`Guest::check_in_code`] (trace id, HPKE seal to the daily key, bookkeeping) and

@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the health office's bulk work, on rayon pools of 1 and 2 threads.
 //!
-//! `cargo bench -p luca-healthoffice --bench healthoffice` (RustCrypto backend) and
-//! `cargo bench -p luca-healthoffice --bench healthoffice --features aws-lc` (AWS-LC backend). Ids:
+//! `cargo bench -p luca-benches --bench healthoffice` (RustCrypto backend) and
+//! `cargo bench -p luca-benches --bench healthoffice --features aws-lc` (AWS-LC backend). Ids:
 //! `<operation>/<variant>/<backend>`, the variant naming the size and, where the work is parallel, the thread
 //! count (`threads_N`: a `rayon::ThreadPool` of N threads, the call made inside `install`). Fixtures are built with
 //! the real role APIs (trust anchor, health office, guest app, venue scanner) from a seeded ChaCha20Rng, outside the

@@ -1,7 +1,7 @@
 //! Memory of streaming matching: one history's trace-id index against N = 10^4, 10^5 and 10^6 stored check-in
 //! records produced lazily, each N in its own process so that the peak RSS is per N.
 //!
-//! `cargo bench -p luca-healthoffice --bench matching_memory` runs every N (and, for contrast, the same records
+//! `cargo bench -p luca-benches --bench matching_memory` runs every N (and, for contrast, the same records
 //! first collected into a `Vec`, as a non-streaming caller would hold them); `… -- --records=1000000` runs one N
 //! streamed, `… -- --records=1000000 --collected` one N collected. Prints N, the matching time, the matches and the peak resident set
 //! size (`VmHWM` of /proc/self/status; "n/a" elsewhere) after building the fixture and after matching. Threads:

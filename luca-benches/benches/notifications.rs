@@ -1,6 +1,6 @@
 //! Criterion benchmarks of notification lists on the guest's device.
 //!
-//! `cargo bench -p luca-client --bench notifications`. A guest with 14 days of check-ins (10 a day, made with
+//! `cargo bench -p luca-benches --bench notifications`. A guest with 14 days of check-ins (10 a day, made with
 //! `Guest::check_in_code` against a health office's daily keys) and a health office's signed list of N entries
 //! (`HealthOffice::notification_list`: 5 of the guest's check-ins at level 0, 3 at level 2, the rest other trace
 //! ids), built from a seeded ChaCha20Rng outside the timed loops:
