@@ -17,8 +17,8 @@ use crate::ids::{BadgeKeyId, RegistrarId, UserId};
 use crate::keys::{BadgePrivateKey, EncryptionPublicKey, RegistrarKey};
 use crate::labels;
 use crate::secrets::{BadgeTraceKey, DataSecret};
-use crate::signed::health_office_certificate::PAYLOAD_DEPTH;
 use crate::signed::registrar_certificate::RegistrarCertificate;
+use crate::signed::rules::PAYLOAD_DEPTH;
 use crate::time::UnixTime;
 
 /// First byte of the HPKE AAD: the protocol version.

@@ -8,7 +8,8 @@ use crate::error::{DecodeError, VerifyError};
 use crate::ids::{BadgeKeyId, DailyKeyId, HealthOfficeId};
 use crate::keys::{EncryptionPublicKey, HealthOfficeSigningKey};
 use crate::labels;
-use crate::signed::health_office_certificate::{HealthOfficeCertificate, PAYLOAD_DEPTH, check_period, read_validity};
+use crate::signed::health_office_certificate::HealthOfficeCertificate;
+use crate::signed::rules::{PAYLOAD_DEPTH, check_period, read_validity};
 use crate::time::{SECONDS_PER_DAY, UnixTime, Validity};
 
 /// Longest use period of a daily key (`not_after - not_before`): 7 days.

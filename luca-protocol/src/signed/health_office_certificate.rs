@@ -1,73 +1,18 @@
 //! Health-office certificate: the trust anchor vouches for a health office's
 //! id, name, signing key and encryption key for a validity period.
 //!
-//! Also home of the rules shared by every signed object of [`crate::signed`]:
-//! the name rule ([`MAX_NAME_LEN`], [`check_name`]) and the validity-period
-//! check ([`check_period`]).
+//! The rules shared by every signed object (the name rule, the validity period) are in
+//! [`crate::signed::rules`], re-exported here.
 
 use crate::cbor::{self, ArrayReader, ArrayWriter};
-use crate::cose::{self, SignedObject};
 use crate::error::{DecodeError, VerifyError};
 use crate::ids::HealthOfficeId;
 use crate::keys::{EncryptionPublicKey, SignaturePublicKey, TrustAnchorKey};
 use crate::labels;
+use crate::signed::certificate::{self, Received};
+pub use crate::signed::rules::{MAX_NAME_LEN, check_name, check_period};
+use crate::signed::rules::{PAYLOAD_DEPTH, read_name, read_validity};
 use crate::time::{UnixTime, Validity};
-
-/// Longest allowed name (health office, registrar, venue, private meeting), in UTF-8 bytes.
-pub const MAX_NAME_LEN: usize = 128;
-
-/// CBOR nesting of every signed payload: one flat array.
-pub(crate) const PAYLOAD_DEPTH: usize = 2;
-
-/// Checks the name rule shared by every signed object: 1..=[`MAX_NAME_LEN`]
-/// UTF-8 bytes, no control character (U+0000–U+001F, U+007F–U+009F). The length is checked first, so an
-/// oversized name is rejected without looking at its characters.
-///
-/// # Errors
-/// [`DecodeError::InvalidField`] with `field: "name"`.
-pub fn check_name(name: &str) -> Result<(), DecodeError> {
-    let err = DecodeError::InvalidField { field: "name" };
-    if name.is_empty() || name.len() > MAX_NAME_LEN {
-        return Err(err);
-    }
-    if name.chars().any(|c| matches!(c, '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}')) {
-        return Err(err);
-    }
-    Ok(())
-}
-
-/// Checks a validity period at `now`: well-formed, then `now ∈ [not_before, not_after)`.
-///
-/// # Errors
-/// [`VerifyError::InvalidValidity`] if `not_before >= not_after`,
-/// [`VerifyError::NotYetValid`] if `now < not_before`,
-/// [`VerifyError::Expired`] if `now >= not_after`.
-pub fn check_period(validity: &Validity, now: UnixTime) -> Result<(), VerifyError> {
-    if !validity.is_well_formed() {
-        return Err(VerifyError::InvalidValidity);
-    }
-    if now < validity.not_before {
-        return Err(VerifyError::NotYetValid);
-    }
-    if now >= validity.not_after {
-        return Err(VerifyError::Expired);
-    }
-    Ok(())
-}
-
-/// Reads a name field and applies [`check_name`].
-pub(crate) fn read_name(r: &mut ArrayReader) -> Result<String, DecodeError> {
-    let name = r.text("name", MAX_NAME_LEN)?;
-    check_name(&name)?;
-    Ok(name)
-}
-
-/// Reads `not_before, not_after` (no ordering check: that is a verification rule).
-pub(crate) fn read_validity(r: &mut ArrayReader) -> Result<Validity, DecodeError> {
-    let not_before = UnixTime(r.uint("not_before")?);
-    let not_after = UnixTime(r.uint("not_after")?);
-    Ok(Validity { not_before, not_after })
-}
 
 /// The decoded payload.
 #[derive(Clone, Debug)]
@@ -81,7 +26,10 @@ struct Body {
 
 const ARITY: usize = 7;
 
-impl Body {
+impl certificate::Body for Body {
+    const MAX_LEN: usize = HealthOfficeCertificate::MAX_LEN;
+    const CONTENT_TYPE: &'static str = labels::COSE_HEALTH_OFFICE_CERTIFICATE;
+
     fn encode(&self) -> Vec<u8> {
         ArrayWriter::new(1)
             .bytes(self.id.as_bytes())
@@ -104,6 +52,14 @@ impl Body {
         let validity = read_validity(&mut r)?;
         Ok(Self { id, name, signing_key, encryption_key, validity })
     }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn validity(&self) -> Validity {
+        self.validity
+    }
 }
 
 /// A health-office certificate as received: well-formed, signature not yet checked.
@@ -112,8 +68,7 @@ impl Body {
 /// See [`HealthOfficeCertificate`] for the layout and every rule.
 #[derive(Clone, Debug)]
 pub struct HealthOfficeCertificateIn {
-    obj: SignedObject,
-    body: Body,
+    cert: Received<Body>,
 }
 
 /// A verified health-office certificate: the trust anchor vouches that health
@@ -167,9 +122,7 @@ impl HealthOfficeCertificateIn {
     /// # Errors
     /// Any [`DecodeError`] listed on [`HealthOfficeCertificate`].
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let obj = SignedObject::parse(bytes, HealthOfficeCertificate::MAX_LEN, labels::COSE_HEALTH_OFFICE_CERTIFICATE)?;
-        let body = Body::decode(obj.payload())?;
-        Ok(Self { obj, body })
+        Ok(Self { cert: Received::parse(bytes)? })
     }
 
     /// Verifies the certificate against the trust anchor's public key at `now`.
@@ -178,44 +131,43 @@ impl HealthOfficeCertificateIn {
     /// [`VerifyError::BadSignature`], [`VerifyError::InvalidValidity`],
     /// [`VerifyError::NotYetValid`] or [`VerifyError::Expired`], checked in that order.
     pub fn verify(self, anchor: &SignaturePublicKey, now: UnixTime) -> Result<HealthOfficeCertificate, VerifyError> {
-        self.obj.verify(&anchor.0)?;
-        check_period(&self.body.validity, now)?;
+        self.cert.verify(anchor, now)?;
         Ok(HealthOfficeCertificate { inner: self })
     }
 
     /// The health office's id (unverified).
     pub fn id(&self) -> HealthOfficeId {
-        self.body.id
+        self.cert.body().id
     }
 
     /// The health office's name (unverified).
     pub fn name(&self) -> &str {
-        &self.body.name
+        &self.cert.body().name
     }
 
     /// The health office's signing key (unverified).
     pub fn signing_key(&self) -> SignaturePublicKey {
-        self.body.signing_key
+        self.cert.body().signing_key
     }
 
     /// The health office's encryption key (unverified).
     pub fn encryption_key(&self) -> EncryptionPublicKey {
-        self.body.encryption_key
+        self.cert.body().encryption_key
     }
 
     /// The validity period (unverified, possibly not well-formed).
     pub fn validity(&self) -> Validity {
-        self.body.validity
+        self.cert.body().validity
     }
 
     /// The exact bytes received.
     pub fn as_bytes(&self) -> &[u8] {
-        self.obj.as_bytes()
+        self.cert.as_bytes()
     }
 
     /// A copy of the exact bytes received.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.obj.as_bytes().to_vec()
+        self.cert.as_bytes().to_vec()
     }
 }
 
@@ -238,15 +190,9 @@ impl HealthOfficeCertificate {
         encryption_key: &EncryptionPublicKey,
         validity: Validity,
     ) -> Result<Self, DecodeError> {
-        check_name(name)?;
-        if !validity.is_well_formed() {
-            return Err(DecodeError::InvalidField { field: "validity" });
-        }
         let body =
             Body { id, name: name.to_owned(), signing_key: *signing_key, encryption_key: *encryption_key, validity };
-        let bytes = cose::sign(labels::COSE_HEALTH_OFFICE_CERTIFICATE, body.encode(), |m| anchor.sign(m));
-        let inner = HealthOfficeCertificateIn::from_slice(&bytes)?;
-        Ok(Self { inner })
+        Ok(Self { inner: HealthOfficeCertificateIn { cert: Received::issue(anchor, body)? } })
     }
 
     /// Whether `now` lies in the validity period.
@@ -260,7 +206,7 @@ impl HealthOfficeCertificate {
     /// [`VerifyError::NotYetValid`] or [`VerifyError::Expired`]
     /// ([`VerifyError::InvalidValidity`] cannot occur on a verified certificate).
     pub fn check_validity(&self, now: UnixTime) -> Result<(), VerifyError> {
-        check_period(&self.inner.body.validity, now)
+        check_period(&self.inner.validity(), now)
     }
 
     /// The health office's id.
@@ -310,6 +256,7 @@ impl Eq for HealthOfficeCertificate {}
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::cose::{self, SignedObject};
     use crate::keys::HealthOfficeMasterKeys;
     use rand_chacha::ChaCha20Rng;
     use rand_core::SeedableRng;

@@ -2,12 +2,12 @@
 //! id, name and signing key for a validity period.
 
 use crate::cbor::{self, ArrayReader, ArrayWriter};
-use crate::cose::{self, SignedObject};
 use crate::error::{DecodeError, VerifyError};
 use crate::ids::RegistrarId;
 use crate::keys::{SignaturePublicKey, TrustAnchorKey};
 use crate::labels;
-use crate::signed::health_office_certificate::{PAYLOAD_DEPTH, check_name, check_period, read_name, read_validity};
+use crate::signed::certificate::{self, Received};
+use crate::signed::rules::{PAYLOAD_DEPTH, check_period, read_name, read_validity};
 use crate::time::{UnixTime, Validity};
 
 /// The decoded payload.
@@ -21,7 +21,10 @@ struct Body {
 
 const ARITY: usize = 6;
 
-impl Body {
+impl certificate::Body for Body {
+    const MAX_LEN: usize = RegistrarCertificate::MAX_LEN;
+    const CONTENT_TYPE: &'static str = labels::COSE_REGISTRAR_CERTIFICATE;
+
     fn encode(&self) -> Vec<u8> {
         ArrayWriter::new(1)
             .bytes(self.id.as_bytes())
@@ -41,6 +44,14 @@ impl Body {
         let validity = read_validity(&mut r)?;
         Ok(Self { id, name, signing_key, validity })
     }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn validity(&self) -> Validity {
+        self.validity
+    }
 }
 
 /// A registrar certificate as received: well-formed, signature not yet checked.
@@ -49,8 +60,7 @@ impl Body {
 /// See [`RegistrarCertificate`] for the layout and every rule.
 #[derive(Clone, Debug)]
 pub struct RegistrarCertificateIn {
-    obj: SignedObject,
-    body: Body,
+    cert: Received<Body>,
 }
 
 /// A verified registrar certificate: the trust anchor vouches that the venue
@@ -101,9 +111,7 @@ impl RegistrarCertificateIn {
     /// # Errors
     /// Any [`DecodeError`] listed on [`RegistrarCertificate`].
     pub fn from_slice(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let obj = SignedObject::parse(bytes, RegistrarCertificate::MAX_LEN, labels::COSE_REGISTRAR_CERTIFICATE)?;
-        let body = Body::decode(obj.payload())?;
-        Ok(Self { obj, body })
+        Ok(Self { cert: Received::parse(bytes)? })
     }
 
     /// Verifies the certificate against the trust anchor's public key at `now`.
@@ -112,39 +120,38 @@ impl RegistrarCertificateIn {
     /// [`VerifyError::BadSignature`], [`VerifyError::InvalidValidity`],
     /// [`VerifyError::NotYetValid`] or [`VerifyError::Expired`], checked in that order.
     pub fn verify(self, anchor: &SignaturePublicKey, now: UnixTime) -> Result<RegistrarCertificate, VerifyError> {
-        self.obj.verify(&anchor.0)?;
-        check_period(&self.body.validity, now)?;
+        self.cert.verify(anchor, now)?;
         Ok(RegistrarCertificate { inner: self })
     }
 
     /// The registrar's id (unverified).
     pub fn id(&self) -> RegistrarId {
-        self.body.id
+        self.cert.body().id
     }
 
     /// The registrar's name (unverified).
     pub fn name(&self) -> &str {
-        &self.body.name
+        &self.cert.body().name
     }
 
     /// The registrar's signing key (unverified).
     pub fn signing_key(&self) -> SignaturePublicKey {
-        self.body.signing_key
+        self.cert.body().signing_key
     }
 
     /// The validity period (unverified, possibly not well-formed).
     pub fn validity(&self) -> Validity {
-        self.body.validity
+        self.cert.body().validity
     }
 
     /// The exact bytes received.
     pub fn as_bytes(&self) -> &[u8] {
-        self.obj.as_bytes()
+        self.cert.as_bytes()
     }
 
     /// A copy of the exact bytes received.
     pub fn to_bytes(&self) -> Vec<u8> {
-        self.obj.as_bytes().to_vec()
+        self.cert.as_bytes().to_vec()
     }
 }
 
@@ -164,14 +171,8 @@ impl RegistrarCertificate {
         signing_key: &SignaturePublicKey,
         validity: Validity,
     ) -> Result<Self, DecodeError> {
-        check_name(name)?;
-        if !validity.is_well_formed() {
-            return Err(DecodeError::InvalidField { field: "validity" });
-        }
         let body = Body { id, name: name.to_owned(), signing_key: *signing_key, validity };
-        let bytes = cose::sign(labels::COSE_REGISTRAR_CERTIFICATE, body.encode(), |m| anchor.sign(m));
-        let inner = RegistrarCertificateIn::from_slice(&bytes)?;
-        Ok(Self { inner })
+        Ok(Self { inner: RegistrarCertificateIn { cert: Received::issue(anchor, body)? } })
     }
 
     /// Whether `now` lies in the validity period.
@@ -184,7 +185,7 @@ impl RegistrarCertificate {
     /// # Errors
     /// [`VerifyError::NotYetValid`] or [`VerifyError::Expired`].
     pub fn check_validity(&self, now: UnixTime) -> Result<(), VerifyError> {
-        check_period(&self.inner.body.validity, now)
+        check_period(&self.inner.validity(), now)
     }
 
     /// The registrar's id.
@@ -229,6 +230,7 @@ impl Eq for RegistrarCertificate {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cose::{self, SignedObject};
     use crate::keys::RegistrarKey;
     use crate::signed::health_office_certificate::tests::{NA, NB, NOW, add_unprotected};
     use rand_chacha::ChaCha20Rng;

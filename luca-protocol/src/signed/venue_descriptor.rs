@@ -7,8 +7,8 @@ use crate::error::{DecodeError, VerifyError};
 use crate::ids::{RegistrarId, VenueId};
 use crate::keys::{EncryptionPublicKey, HostSigningKey, RegistrarKey, SignaturePublicKey};
 use crate::labels;
-use crate::signed::health_office_certificate::{PAYLOAD_DEPTH, check_name, check_period, read_name, read_validity};
 use crate::signed::registrar_certificate::RegistrarCertificate;
+use crate::signed::rules::{PAYLOAD_DEPTH, check_name, check_period, read_name, read_validity};
 use crate::time::{UnixTime, Validity};
 
 /// Largest table count of a venue.

@@ -37,7 +37,8 @@ use crate::ids::{DailyKeyId, HealthOfficeId};
 use crate::keys::{EncryptionPublicKey, HealthOfficeSigningKey};
 use crate::labels;
 use crate::signed::daily_key_announcement::{AnnouncedDailyKey, DAILY_KEY_MAX_USE_SECS, DAILY_KEY_RETENTION_SECS};
-use crate::signed::health_office_certificate::{HealthOfficeCertificate, check_period};
+use crate::signed::health_office_certificate::HealthOfficeCertificate;
+use crate::signed::rules::check_period;
 use crate::time::{UnixTime, Validity};
 
 use super::{Committee, MAX_COMMITTEE, PublicShares, ThresholdError, lagrange_at};
