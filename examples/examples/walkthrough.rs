@@ -43,9 +43,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::ExitCode;
 
 use clap::Parser;
+use luca_authority::{Registrar, TrustAnchor};
 use luca_client::{BadgeOwner, Guest, OneOffGuest, ScannedVenue, SelfCheckIn};
 use luca_examples::{OutputDir, WalkthroughArgs, plural};
-use luca_healthoffice::authority::{Registrar, TrustAnchor};
 use luca_healthoffice::{
     HealthOffice, PendingOpening, RECOMMENDED_REQUEST_LIFETIME_SECS, ThresholdOpened, export, match_check_ins,
 };

@@ -4,8 +4,8 @@
 //!
 //! (This is the single-office setup, `t = 1`; the walkthrough runs a key committee, PROTOCOL.md §13.)
 
+use luca_authority::{Registrar, TrustAnchor};
 use luca_healthoffice::HealthOffice;
-use luca_healthoffice::authority::{Registrar, TrustAnchor};
 use luca_protocol::signed::daily_key_announcement::{DailyKeyAnnouncement, DailyKeyAnnouncementIn};
 use luca_protocol::signed::health_office_certificate::HealthOfficeCertificate;
 use luca_protocol::signed::registrar_certificate::RegistrarCertificate;

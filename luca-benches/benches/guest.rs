@@ -13,9 +13,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use luca_authority::TrustAnchor;
 use luca_client::Guest;
 use luca_healthoffice::HealthOffice;
-use luca_healthoffice::authority::TrustAnchor;
 use luca_protocol::messages::contact_data::ContactFields;
 use luca_protocol::qr::guest::DeviceType;
 use luca_protocol::time::{SECONDS_PER_DAY, UnixTime, Validity};

@@ -23,9 +23,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use luca_authority::TrustAnchor;
 use luca_client::{Guest, Notice};
 use luca_healthoffice::HealthOffice;
-use luca_healthoffice::authority::TrustAnchor;
 use luca_protocol::ids::TraceId;
 use luca_protocol::messages::contact_data::ContactFields;
 use luca_protocol::messages::notification_list::NotificationListIn;

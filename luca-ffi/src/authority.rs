@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use luca_healthoffice::authority;
+use luca_authority as authority;
 use luca_protocol::time::UnixTime;
 
 use crate::error::LucaError;

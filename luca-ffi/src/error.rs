@@ -90,7 +90,7 @@ pub enum LucaError {
         /// Description.
         message: String,
     },
-    /// A trust anchor or registrar operation failed (`luca_healthoffice::authority::AuthorityError`).
+    /// A trust anchor or registrar operation failed (`luca_authority::AuthorityError`).
     #[error("{kind}: {message}")]
     Authority {
         /// Stable kind.
@@ -177,7 +177,7 @@ from_kinded! {
     luca_venue::MeetingError => Meeting,
     luca_healthoffice::KeyError => Key,
     luca_healthoffice::TracingError => Tracing,
-    luca_healthoffice::authority::AuthorityError => Authority,
+    luca_authority::AuthorityError => Authority,
     luca_healthoffice::CommitteeError => Committee,
     // A committee key announcement that does not verify (`too_few`, `expired`, …).
     luca_protocol::threshold::ThresholdError => Verification,

@@ -188,28 +188,16 @@ fn needs_quote_prefix(value: &str) -> bool {
     first || first_visible
 }
 
-/// `YYYY-MM-DDTHH:MM:00Z` of a UTC minute (proleptic Gregorian calendar).
+/// `YYYY-MM-DDTHH:MM:00Z` of a UTC minute (proleptic Gregorian calendar, through the `time` crate).
 fn utc_text(minute: UnixMinute) -> String {
-    let m = u64::from(minute.0);
-    let (days, of_day) = (m / 1440, m % 1440);
-    match civil_from_days(days) {
-        Some((y, mo, d)) => format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:00Z", of_day / 60, of_day % 60),
-        None => String::new(),
-    }
-}
-
-/// Year, month, day of a day number (days since 1970-01-01), after H. Hinnant's `civil_from_days`.
-fn civil_from_days(days: u64) -> Option<(u64, u64, u64)> {
-    let z = days.checked_add(719_468)?;
-    let era = z / 146_097;
-    let doe = z.checked_sub(era.checked_mul(146_097)?)?; // [0, 146096]
-    let yoe = doe.checked_sub(doe / 1460)?.checked_add(doe / 36_524)?.checked_sub(doe / 146_096)? / 365; // [0, 399]
-    let doy = doe.checked_sub(yoe.checked_mul(365)?.checked_add(yoe / 4)?.checked_sub(yoe / 100)?)?; // [0, 365]
-    let mp = doy.checked_mul(5)?.checked_add(2)? / 153; // [0, 11]
-    let d = doy.checked_sub(mp.checked_mul(153)?.checked_add(2)? / 5)?.checked_add(1)?; // [1, 31]
-    let month = if mp < 10 { mp.checked_add(3)? } else { mp.checked_sub(9)? }; // [1, 12]
-    let year = yoe.checked_add(era.checked_mul(400)?)?.checked_add(u64::from(month <= 2))?;
-    Some((year, month, d))
+    let secs = i64::try_from(minute.start().0);
+    let at = secs.ok().and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok());
+    #[expect(
+        clippy::expect_used,
+        reason = "every u32 minute (up to the year 10136) is within the range of `time` with large-dates"
+    )]
+    let at = at.expect("a u32 minute is a representable date");
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:00Z", at.year(), u8::from(at.month()), at.day(), at.hour(), at.minute())
 }
 
 #[cfg(test)]

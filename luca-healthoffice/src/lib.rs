@@ -22,8 +22,7 @@
 //! | export contacts (JSON, spreadsheet-safe CSV) | [`export::to_json`], [`export::to_csv`] |
 //! | tell guests on their devices | [`HealthOffice::notification_list`] |
 //! | persist a role object | `export_state()` / `import_state()` ([`state`]) |
-//! | certify offices and the registrar (operator) | [`authority::TrustAnchor`] |
-//! | register venues, issue badges (operator) | [`authority::Registrar`] |
+//! | certify offices and the registrar, register venues, issue badges (operator) | the crate `luca-authority` ([`authority::TrustAnchor`], [`authority::Registrar`], re-exported here) |
 //!
 //! Like `luca-protocol`, this crate performs no I/O and reads no clock: time
 //! ([`UnixTime`](luca_protocol::time::UnixTime)) and randomness (any
@@ -64,7 +63,7 @@
 //!
 //! ```
 //! # use std::collections::HashMap;
-//! # use luca_healthoffice::authority::TrustAnchor;
+//! # use luca_authority::TrustAnchor;
 //! # use luca_healthoffice::{HealthOffice, export, match_check_ins};
 //! # use luca_protocol::derive;
 //! # use luca_protocol::ids::{DailyKeyId, UserId, VenueId};
@@ -165,7 +164,10 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod authority;
+/// The trust anchor and the venue registrar: the crate `luca-authority`, re-exported under the path these roles had
+/// when they lived here.
+pub use luca_authority as authority;
+
 mod committee;
 mod error;
 pub mod export;

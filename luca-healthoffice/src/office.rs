@@ -39,18 +39,7 @@ pub const DAILY_KEY_RETENTION_DAYS: u32 = 28;
 /// Items of a held-key entry: announcement, issuer certificate, private key.
 const KEY_ENTRY_ARITY: usize = 3;
 
-/// What a health office sends to the trust anchor's operator (out of band) to be certified.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CertificateRequest {
-    /// The office's id (fixed in the certificate).
-    pub id: HealthOfficeId,
-    /// The office's name (the name rule of signed objects: 1..=128 bytes, no control character).
-    pub name: String,
-    /// The office's public signing key.
-    pub signing_key: SignaturePublicKey,
-    /// The office's public encryption key.
-    pub encryption_key: EncryptionPublicKey,
-}
+pub use luca_authority::CertificateRequest;
 
 /// The result of [`HealthOffice::rotate_daily_key`] or [`HealthOffice::rotate_badge_key`].
 ///

@@ -1,10 +1,9 @@
 //! Persistence of role objects: `export_state()` / `import_state()`.
 //!
-//! Every role object of this crate ([`HealthOffice`](crate::HealthOffice),
-//! [`TrustAnchor`](crate::authority::TrustAnchor),
-//! [`Registrar`](crate::authority::Registrar)) exports its whole state as one
+//! The [`HealthOffice`](crate::HealthOffice) exports its whole state as one
 //! deterministic CBOR array, written and read by the state codec of
-//! `luca-protocol` ([`luca_protocol::state`]):
+//! `luca-protocol` ([`luca_protocol::state`]) (as the trust anchor and the
+//! registrar of `luca-authority` do):
 //!
 //! ```cddl
 //! state = [
@@ -35,11 +34,6 @@ use luca_protocol::state::{Header, StateSpec};
 /// [`luca_protocol::state`] (the same type as `luca_client::StateError` and `luca_venue::StateError`).
 pub use luca_protocol::state::StateError;
 
-/// Size cap of a trust anchor's exported state, in bytes.
-pub const MAX_ANCHOR_STATE_LEN: usize = 256;
-/// Size cap of a registrar's exported state, in bytes.
-pub const MAX_REGISTRAR_STATE_LEN: usize = 4096;
-
 /// The health office's state (see [`HealthOffice::export_state`](crate::HealthOffice::export_state)).
 pub(crate) const HEALTH_OFFICE_STATE: StateSpec = StateSpec {
     state_type: "luca-healthoffice/health-office",
@@ -47,22 +41,4 @@ pub(crate) const HEALTH_OFFICE_STATE: StateSpec = StateSpec {
     header: Header::TypeFirst,
     arity: 10,
     max_len: crate::MAX_STATE_LEN,
-};
-
-/// The trust anchor's state (see [`TrustAnchor::export_state`](crate::authority::TrustAnchor::export_state)).
-pub(crate) const TRUST_ANCHOR_STATE: StateSpec = StateSpec {
-    state_type: "luca-healthoffice/trust-anchor",
-    version: 1,
-    header: Header::TypeFirst,
-    arity: 3,
-    max_len: MAX_ANCHOR_STATE_LEN,
-};
-
-/// The registrar's state (see [`Registrar::export_state`](crate::authority::Registrar::export_state)).
-pub(crate) const REGISTRAR_STATE: StateSpec = StateSpec {
-    state_type: "luca-healthoffice/registrar",
-    version: 1,
-    header: Header::TypeFirst,
-    arity: 6,
-    max_len: MAX_REGISTRAR_STATE_LEN,
 };

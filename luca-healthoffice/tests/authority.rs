@@ -12,7 +12,7 @@
 mod common;
 
 use common::*;
-use luca_healthoffice::authority::{AuthorityError, Registrar, RegistrarRequest, TrustAnchor};
+use luca_authority::{AuthorityError, Registrar, RegistrarRequest, TrustAnchor};
 use luca_protocol::error::{DecodeError, VerifyError};
 use luca_protocol::ids::{BadgeKeyId, VenueId};
 use luca_protocol::keys::VenuePrivateKey;

@@ -12,7 +12,7 @@
 mod common;
 
 use common::*;
-use luca_healthoffice::authority::TrustAnchor;
+use luca_authority::TrustAnchor;
 use luca_healthoffice::{HealthOffice, ImportedKey, KeyError, PurgeReport, TracingError};
 use luca_protocol::error::{DecodeError, OpenError, VerifyError};
 use luca_protocol::ids::{BadgeKeyId, DailyKeyId};

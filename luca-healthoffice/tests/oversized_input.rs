@@ -18,7 +18,7 @@ mod common;
 use std::cell::Cell;
 
 use common::{NOW, rng, world, year};
-use luca_healthoffice::authority::{AuthorityError, Registrar, TrustAnchor};
+use luca_authority::{AuthorityError, Registrar, TrustAnchor};
 use luca_healthoffice::{KeyError, TracingError};
 use luca_protocol::error::DecodeError;
 use luca_protocol::ids::VenueId;

@@ -16,7 +16,7 @@ mod common;
 use std::collections::HashMap;
 
 use common::*;
-use luca_healthoffice::authority::Registrar;
+use luca_authority::Registrar;
 use luca_healthoffice::{
     ConsentedCheckIn, HealthOffice, HistoryMatch, MATCH_CHUNK_RECORDS, OpenedConsent, TraceIdIndex, TracingError,
     match_check_ins, match_trace_ids, trace_ids_of_badge, trace_ids_of_history, trace_ids_of_history_sequential,

@@ -14,7 +14,7 @@ mod common;
 
 use ciborium::Value;
 use common::*;
-use luca_healthoffice::authority::{Registrar, TrustAnchor};
+use luca_authority::{Registrar, TrustAnchor};
 use luca_healthoffice::{HealthOffice, MAX_STATE_LEN, StateError};
 use luca_protocol::error::VerifyError;
 use luca_protocol::ids::BadgeKeyId;

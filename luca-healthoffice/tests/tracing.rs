@@ -16,7 +16,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use common::*;
-use luca_healthoffice::authority::Registrar;
+use luca_authority::Registrar;
 use luca_healthoffice::{
     HistoryMatch, MAX_BADGE_DAYS, TracingError, match_check_ins, match_trace_ids, trace_ids_of_badge,
     trace_ids_of_history,

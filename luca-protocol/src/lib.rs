@@ -17,8 +17,8 @@
 //!
 //! **Build the parties with the role crates; use this crate for the server and for the wire.** An app
 //! embeds `luca-client` (guest), a venue's software `luca-venue` (venue owner, scanner, private-meeting
-//! host), a health office's `luca-healthoffice` (which also holds the trust anchor and the registrar,
-//! `luca_healthoffice::authority`): they keep the secrets, apply the protocol's order of checks and offer
+//! host), a health office's `luca-healthoffice`, the operator's `luca-authority` (trust anchor and
+//! registrar): they keep the secrets, apply the protocol's order of checks and offer
 //! consuming, named transitions. This crate's primitives are what those crates are made of; call them
 //! directly to validate uploads on a server ([`server`], docs/SERVER.md), to implement the protocol
 //! elsewhere, or in tests. The per-role examples (`examples/examples/`) show each role in under 100 lines.

@@ -36,8 +36,8 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
+use luca_authority::{Registrar, TrustAnchor};
 use luca_client::{ClientError, Guest, ScannedVenue, VerifiedMeeting, VerifiedVenue};
-use luca_healthoffice::authority::{Registrar, TrustAnchor};
 use luca_healthoffice::{
     CertificateRequest, ConsentedCheckIn, Contact, HealthOffice, KeyError, OpenedConsent, TracingError, export,
     match_check_ins,

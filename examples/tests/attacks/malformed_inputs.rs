@@ -264,7 +264,7 @@ fn attack_malformed_inputs_every_decoder() {
         ),
     ]);
     let registrar = &mut t.registrar;
-    let authority_kind = luca_healthoffice::authority::AuthorityError::kind;
+    let authority_kind = luca_authority::AuthorityError::kind;
     Sample::cose("registrar certificate", &rc.to_bytes(), 1024).check(vec![
         path("from_slice", RegistrarCertificateIn::from_slice),
         via(
@@ -398,14 +398,14 @@ fn attack_malformed_inputs_every_decoder() {
         office_kind,
     )]);
     let state = t.anchor.export_state();
-    let cap = luca_healthoffice::authority::MAX_ANCHOR_STATE_LEN;
+    let cap = luca_authority::MAX_ANCHOR_STATE_LEN;
     Sample::state("trust anchor state", &state, cap, "luca-healthoffice/trust-anchor").check(vec![via(
         "TrustAnchor::import_state",
         |b| TrustAnchor::import_state(b).map(drop),
         office_kind,
     )]);
     let state = t.registrar.export_state();
-    let cap = luca_healthoffice::authority::MAX_REGISTRAR_STATE_LEN;
+    let cap = luca_authority::MAX_REGISTRAR_STATE_LEN;
     Sample::state("registrar state", &state, cap, "luca-healthoffice/registrar").check(vec![via(
         "Registrar::import_state",
         |b| Registrar::import_state(b).map(drop),

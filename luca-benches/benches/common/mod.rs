@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use luca_authority::TrustAnchor;
 use luca_client::Guest;
-use luca_healthoffice::authority::TrustAnchor;
 use luca_healthoffice::{HealthOffice, HistoryMatch};
 use luca_protocol::ids::{TraceId, UserId};
 use luca_protocol::messages::checkin_record::CheckInRecordIn;

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use luca_healthoffice::authority::TrustAnchor;
+use luca_authority::TrustAnchor;
 use luca_healthoffice::{CertificateRequest, HealthOffice};
 use luca_protocol::derive;
 use luca_protocol::ids::{DailyKeyId, HealthOfficeId, TraceId, UserId, VenueId};

@@ -1,19 +1,63 @@
-//! Issuance helpers of the system operator: the trust anchor (certifies
-//! health offices and the venue registrar) and the registrar (signs venue
-//! descriptors and issues badges).
+//! The certifying roles of a luca deployment, run by the system operator: the **trust anchor** (certifies the
+//! health offices and the venue registrar; its key belongs offline) and the **venue registrar** (signs venue
+//! descriptors, issues badges to guests without a phone). Sans-I/O: time and randomness are parameters.
 //!
 //! | you want to | use |
 //! |---|---|
-//! | certify a health office | [`TrustAnchor::certify_health_office`] with the office's [`CertificateRequest`] |
+//! | certify a health office | [`TrustAnchor::certify_health_office`] with the office's [`CertificateRequest`] (`luca_healthoffice::HealthOffice::certificate_request`) |
 //! | certify the registrar | [`Registrar::registration_request`] → [`TrustAnchor::certify_registrar`] → [`Registrar::install_certificate`] |
 //! | register a venue (its signed descriptor, printed in its QR code) | [`Registrar::register_venue`] |
 //! | issue a badge for a guest without a phone | [`Registrar::issue_badge`] → [`IssuedBadge`] |
+//! | persist either role | `export_state` / `import_state` (or the `_encrypted` pair with a [`StateKey`]) |
 //!
-//! The trust anchor key belongs offline; [`TrustAnchor`] exists for test
-//! deployments, simulations and the offline signing tool. Persistence as in
-//! the rest of the crate: `export_state()` returns the private key in the
-//! clear, in a buffer that wipes itself; encrypting it at rest is the
-//! embedder's choice.
+//! [`TrustAnchor`] exists for test deployments, simulations and the offline signing tool. `export_state()` returns
+//! the private key in the clear, in a buffer that wipes itself; encrypting it at rest (`export_state_encrypted`)
+//! and where it is stored are the embedder's choice. Errors: [`AuthorityError`] (issuance), [`StateError`]
+//! (persistence); none carries a secret or personal data.
+//!
+//! These roles lived in `luca-healthoffice` as its `authority` module, which still re-exports them.
+//!
+//! ## Example: certify a health office and the registrar, register a venue
+//!
+//! ```
+//! # use luca_authority::{CertificateRequest, Registrar, TrustAnchor};
+//! # use luca_protocol::ids::{HealthOfficeId, VenueId};
+//! # use luca_protocol::keys::{HealthOfficeMasterKeys, VenuePrivateKey};
+//! # use luca_protocol::signed::health_office_certificate::HealthOfficeCertificateIn;
+//! # use luca_protocol::signed::venue_descriptor::VenueDescriptorIn;
+//! # use luca_protocol::time::{UnixTime, Validity};
+//! # use rand_core::SeedableRng;
+//! let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(7); // deterministic for the example: use luca_protocol::rng::system()
+//! let now = UnixTime(1_795_942_800); // 2026-11-29T09:00:00Z
+//! let year = Validity { not_before: now.minus_secs(3600), not_after: now.plus_secs(365 * 86_400) };
+//! let anchor = TrustAnchor::generate(&mut rng);
+//!
+//! // A health office's request (luca_healthoffice::HealthOffice::certificate_request makes it).
+//! let keys = HealthOfficeMasterKeys::generate(&mut rng);
+//! let request = CertificateRequest {
+//!     id: HealthOfficeId::random(&mut rng),
+//!     name: "Gesundheitsamt Köln".into(),
+//!     signing_key: keys.signing.public_key(),
+//!     encryption_key: keys.encryption.public_key(),
+//! };
+//! let cert = anchor.certify_health_office(&request, year)?;
+//! let verified = HealthOfficeCertificateIn::from_slice(cert.as_bytes())?.verify(&anchor.public_key(), now)?;
+//! assert_eq!(verified.name(), "Gesundheitsamt Köln");
+//!
+//! // The registrar is certified, then registers a venue: the descriptor its QR code carries.
+//! let mut registrar = Registrar::generate(&mut rng);
+//! let cert = anchor.certify_registrar(&registrar.registration_request("luca Registrar")?, year)?;
+//! let registrar_cert = registrar.install_certificate(cert.as_bytes(), &anchor.public_key(), now)?.clone();
+//! let venue_key = VenuePrivateKey::generate(&mut rng);
+//! let descriptor = registrar.register_venue(VenueId::random(&mut rng), "Café Luca", &venue_key.public_key(), None, year)?;
+//! let descriptor = VenueDescriptorIn::from_slice(descriptor.as_bytes())?.verify(&registrar_cert, now)?;
+//! assert_eq!(descriptor.name(), "Café Luca");
+//!
+//! // Persistence: the whole role in one self-wiping buffer.
+//! let restored = Registrar::import_state(&registrar.export_state())?;
+//! assert_eq!(restored.id(), registrar.id());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use core::fmt;
 
@@ -32,11 +76,50 @@ use luca_protocol::time::{UnixTime, Validity};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::office::CertificateRequest;
-use luca_protocol::state::{StateKey, StateReader, StateWriter};
+use luca_protocol::ids::HealthOfficeId;
+pub use luca_protocol::state::StateKey;
+use luca_protocol::state::{Header, StateReader, StateSpec, StateWriter};
 
-pub use crate::state::{MAX_ANCHOR_STATE_LEN, MAX_REGISTRAR_STATE_LEN};
-use crate::state::{REGISTRAR_STATE, StateError, TRUST_ANCHOR_STATE};
+/// Why exported state bytes could not be imported: the state error of every role, from
+/// [`luca_protocol::state`] (the same type as `luca_healthoffice::StateError`).
+pub use luca_protocol::state::StateError;
+
+/// Size cap of a trust anchor's exported state, in bytes.
+pub const MAX_ANCHOR_STATE_LEN: usize = 256;
+/// Size cap of a registrar's exported state, in bytes.
+pub const MAX_REGISTRAR_STATE_LEN: usize = 4096;
+
+/// The trust anchor's state (see [`TrustAnchor::export_state`]). The state types keep the names they were first
+/// exported under (`luca-healthoffice/…`, the crate these roles lived in), so that stored states still import.
+const TRUST_ANCHOR_STATE: StateSpec = StateSpec {
+    state_type: "luca-healthoffice/trust-anchor",
+    version: 1,
+    header: Header::TypeFirst,
+    arity: 3,
+    max_len: MAX_ANCHOR_STATE_LEN,
+};
+
+/// The registrar's state (see [`Registrar::export_state`]).
+const REGISTRAR_STATE: StateSpec = StateSpec {
+    state_type: "luca-healthoffice/registrar",
+    version: 1,
+    header: Header::TypeFirst,
+    arity: 6,
+    max_len: MAX_REGISTRAR_STATE_LEN,
+};
+
+/// What a health office sends to the trust anchor's operator (out of band) to be certified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRequest {
+    /// The office's id (fixed in the certificate).
+    pub id: HealthOfficeId,
+    /// The office's name (the name rule of signed objects: 1..=128 bytes, no control character).
+    pub name: String,
+    /// The office's public signing key.
+    pub signing_key: SignaturePublicKey,
+    /// The office's public encryption key.
+    pub encryption_key: EncryptionPublicKey,
+}
 
 /// Why an issuance operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -168,7 +251,7 @@ impl TrustAnchor {
         w.finish()
     }
 
-    /// Restores a state made by [`export_state`](Self::export_state) (strict, see [`crate::state`]).
+    /// Restores a state made by [`export_state`](Self::export_state) (strict, in the order of [`luca_protocol::state`]).
     ///
     /// # Errors
     /// [`StateError`].
@@ -381,7 +464,7 @@ impl Registrar {
     }
 
     /// Restores a state made by [`export_state`](Self::export_state) (strict,
-    /// see [`crate::state`]; the certificate must verify under the anchor at
+    /// in the order of [`luca_protocol::state`]; the certificate must verify under the anchor at
     /// its own start and name this id and key).
     ///
     /// # Errors
