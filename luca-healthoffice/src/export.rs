@@ -49,7 +49,7 @@
 use std::borrow::Cow;
 
 use crate::trace::Contact;
-use luca_protocol::messages::contact_data::is_forbidden_char;
+use luca_protocol::messages::text::is_forbidden_char;
 use luca_protocol::time::UnixMinute;
 
 /// The columns of both formats, in order.

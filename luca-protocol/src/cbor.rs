@@ -10,7 +10,7 @@
 //! message with a different shape still reports `UnsupportedVersion`.
 
 use ciborium::Value;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::DecodeError;
 
@@ -187,6 +187,13 @@ fn take<const N: usize>(rest: &mut &[u8]) -> Option<[u8; N]> {
 
 /// Floats and maps never occur in luca messages except COSE headers, which
 /// are checked by the COSE layer; tags never occur at all.
+/// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
+pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
+    let out = Zeroizing::new(encode(&value));
+    wipe(&mut value);
+    out
+}
+
 #[cfg(test)]
 fn reject_unsupported(v: &Value) -> bool {
     match v {

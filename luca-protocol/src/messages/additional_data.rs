@@ -13,7 +13,7 @@ use core::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use super::contact_data::{check_text, encode_secret};
+use crate::cbor::encode_secret;
 use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, AEAD_TAG_LEN, POINT_LEN};
 use crate::error::SealError;
@@ -21,6 +21,7 @@ use crate::error::{DecodeError, OpenError};
 use crate::ids::{TraceId, VenueId};
 use crate::keys::{EncryptionPublicKey, VenuePrivateKey};
 use crate::labels;
+use crate::messages::text::check_text;
 
 const VERSION: u64 = 1;
 const ARITY: usize = 5;
@@ -45,7 +46,7 @@ pub const MAX_GUEST_NAME_LEN: usize = 129;
 ///
 /// Rules, in order (all `InvalidField`): `table` in `1..=1000`; `guest_name`
 /// of 1..=129 bytes without a forbidden character (PROTOCOL.md §8.1 \[R8.1-3\], the one list in
-/// [`is_forbidden_char`](crate::messages::contact_data::is_forbidden_char): Cc, Zl, Zp and Cf
+/// [`is_forbidden_char`](crate::messages::text::is_forbidden_char): Cc, Zl, Zp and Cf
 /// except U+200C and U+200D); at least one of the two present (`field: "additional_data"`).
 #[derive(Clone, Default, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct AdditionalDataContent {

@@ -9,10 +9,9 @@
 
 use core::fmt;
 
-use ciborium::Value;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::cbor::{self, ArrayReader, ArrayWriter};
+use crate::cbor::{self, ArrayReader, ArrayWriter, encode_secret};
 use crate::cose::{self, SignedObject};
 use crate::crypto::{self, AEAD_NONCE_LEN, AEAD_TAG_LEN, POINT_LEN};
 use crate::derive;
@@ -43,86 +42,9 @@ const MAX_DEPTH: usize = 1;
 
 use crate::error::SealError;
 
-/// Whether `c` is forbidden in every free-text field: a control character (general category Cc:
-/// U+0000–U+001F, U+007F–U+009F), a line or paragraph separator (Zl, Zp: U+2028, U+2029), or an
-/// invisible format character (general category Cf of Unicode 18.0, which includes every bidi
-/// control and U+FEFF) other than the zero-width non-joiner and joiner U+200C and U+200D, which
-/// names in Persian, Arabic and Indic scripts (and emoji sequences) need.
-///
-/// The list is fixed here, not taken from a Unicode table at run time, so that every
-/// implementation of protocol version 1 accepts exactly the same texts whatever Unicode version its
-/// libraries follow; a test compares it with the `unicode-properties` tables. The same rule applies to
-/// a guest's name in additional data; exporters use it to neutralise what reaches them anyway.
-///
-/// ```
-/// use luca_protocol::messages::contact_data::is_forbidden_char;
-/// assert!(is_forbidden_char('\u{200b}')); // zero-width space
-/// assert!(is_forbidden_char('\u{2028}')); // line separator
-/// assert!(!is_forbidden_char('\u{200c}')); // zero-width non-joiner: Persian names need it
-/// assert!(!is_forbidden_char('ö'));
-/// ```
-pub fn is_forbidden_char(c: char) -> bool {
-    matches!(
-        c,
-        // Cc
-        '\u{0}'..='\u{1f}'
-            | '\u{7f}'..='\u{9f}'
-            // Zl, Zp
-            | '\u{2028}'
-            | '\u{2029}'
-            // Cf (Unicode 18.0) without U+200C, U+200D
-            | '\u{ad}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61c}'
-            | '\u{6dd}'
-            | '\u{70f}'
-            | '\u{890}'..='\u{891}'
-            | '\u{8e2}'
-            | '\u{180e}'
-            | '\u{200b}'
-            | '\u{200e}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206f}'
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-            | '\u{110bd}'
-            | '\u{110cd}'
-            | '\u{13430}'..='\u{1343f}'
-            | '\u{1bca0}'..='\u{1bca3}'
-            | '\u{1d173}'..='\u{1d17a}'
-            | '\u{e0001}'
-            | '\u{e0020}'..='\u{e007f}'
-    )
-}
-
-/// Checks a free-text field: `min..=max` UTF-8 bytes, no forbidden character.
-pub(crate) fn check_text(s: &str, field: &'static str, min: usize, max: usize) -> Result<(), DecodeError> {
-    check_text_reason(s, field, min, max).map_err(DecodeError::from)
-}
-
-/// [`check_text`] with the reason.
-fn check_text_reason(s: &str, field: &'static str, min: usize, max: usize) -> Result<(), ContactFieldError> {
-    let problem = if s.len() < min {
-        FieldProblem::TooShort { min }
-    } else if s.len() > max {
-        FieldProblem::TooLong { max }
-    } else if let Some(c) = s.chars().find(|&c| is_forbidden_char(c)) {
-        FieldProblem::ForbiddenCharacter { code_point: u32::from(c) }
-    } else {
-        return Ok(());
-    };
-    Err(ContactFieldError { field, problem })
-}
-
 pub use crate::error::{ContactFieldError, FieldProblem};
-
-/// Encodes a plaintext `value` into a self-wiping buffer and wipes `value`.
-pub(crate) fn encode_secret(mut value: Value) -> Zeroizing<Vec<u8>> {
-    let out = Zeroizing::new(cbor::encode(&value));
-    cbor::wipe(&mut value);
-    out
-}
+use crate::messages::text::check_text_reason;
+pub use crate::messages::text::is_forbidden_char;
 
 /// The contact fields of a guest. Personal data: wiped on drop, redacted in `Debug`.
 ///

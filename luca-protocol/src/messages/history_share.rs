@@ -9,7 +9,7 @@
 use ciborium::Value;
 use zeroize::Zeroizing;
 
-use super::contact_data::encode_secret;
+use crate::cbor::encode_secret;
 use crate::cbor::{self, ArrayReader, ArrayWriter};
 use crate::crypto::{self, AEAD_TAG_LEN, POINT_LEN};
 use crate::error::SealError;

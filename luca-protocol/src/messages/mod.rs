@@ -9,4 +9,5 @@ pub mod history_share;
 pub mod inner_record;
 pub mod key_share;
 pub mod notification_list;
+pub mod text;
 pub mod tracing_request;
